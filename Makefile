@@ -1,0 +1,40 @@
+# Set-up and checks. Both targets work on a fresh machine with only python3.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install dev lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/parcelkit demo
+
+lint: dev
+	$(BIN)/ruff check parcelkit tests benchmarks scripts
+	$(BIN)/ruff format --check parcelkit tests benchmarks scripts
+	$(BIN)/mypy parcelkit
+
+test: lint
+	$(BIN)/pytest -q
+
+format: dev
+	$(BIN)/ruff check --fix parcelkit tests benchmarks scripts
+	$(BIN)/ruff format parcelkit tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
