@@ -42,7 +42,14 @@ from parcelkit.models import (
     effective_rules,
 )
 
-__all__ = ["FAIRNESS_POLICIES", "RATIO_TOLERANCE", "Violation", "check_plan", "check_quote"]
+__all__ = [
+    "FAIRNESS_POLICIES",
+    "GAP_TOLERANCE",
+    "RATIO_TOLERANCE",
+    "Violation",
+    "check_plan",
+    "check_quote",
+]
 
 RATIO_TOLERANCE = 1e-3
 """Absolute tolerance for ratios stored as JSON floats (utilization, fairness metrics)."""
@@ -222,7 +229,7 @@ def _parcel(
     )
 
 
-ParcelCheck = Callable[[_Index, _Parcel], Iterator[Violation]]
+_ParcelCheck = Callable[[_Index, _Parcel], Iterator[Violation]]
 
 
 def _check_items(index: _Index, parcel: _Parcel) -> Iterator[Violation]:
@@ -403,10 +410,10 @@ def _check_budget(index: _Index, parcel: _Parcel) -> Iterator[Violation]:
         )
 
 
-_STRUCTURE_CHECKS: tuple[ParcelCheck, ...] = (_check_items, _check_packaging_known, _check_price)
+_STRUCTURE_CHECKS: tuple[_ParcelCheck, ...] = (_check_items, _check_packaging_known, _check_price)
 """Checks that hold for any variant, even of a tier the request does not have."""
 
-_RULE_CHECKS: tuple[ParcelCheck, ...] = (
+_RULE_CHECKS: tuple[_ParcelCheck, ...] = (
     _check_item_count,
     _check_categories,
     _check_halal,
