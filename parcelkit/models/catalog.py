@@ -9,7 +9,6 @@ I/O layer also calls so that it can name the row of each problem.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from typing import Annotated, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -154,22 +153,22 @@ class Catalog(_Frozen):
             raise ValueError("; ".join(str(p) for p in problems))
         return self
 
-    @cached_property
+    @property
     def producer_by_id(self) -> dict[str, Producer]:
         """Producers keyed by id."""
         return {p.id: p for p in self.producers}
 
-    @cached_property
+    @property
     def product_by_sku(self) -> dict[str, Product]:
         """Products keyed by sku."""
         return {p.sku: p for p in self.products}
 
-    @cached_property
+    @property
     def packaging_by_id(self) -> dict[str, Packaging]:
         """Packaging keyed by id."""
         return {p.id: p for p in self.packaging}
 
-    @cached_property
+    @property
     def categories(self) -> tuple[str, ...]:
         """The product categories in the catalog, sorted."""
         return tuple(sorted({p.category for p in self.products}))

@@ -1,0 +1,600 @@
+"""Why a request cannot be served, in words, with the smallest change that works.
+
+Two layers:
+
+- `precheck`: arithmetic that proves infeasibility without a solver (a
+  required category with no eligible product, no usable packaging, stock that
+  cannot fill the parcels asked).
+- `explain`: the solver-based part. For a tier whose single parcel is
+  impossible, every rule gets a literal (`parcel.Guards`); relaxing one rule at a
+  time finds the rules whose change alone makes a parcel possible, and a small
+  solve finds the smallest new value. When single parcels are possible but the
+  whole order is not (stock shared across parcels, ``min_order``), the most
+  parcels the stock serves is computed instead.
+
+Every suggestion is applied to the request and checked once more before it
+is offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from ortools.sat.python import cp_model
+
+from parcelkit.models import Catalog, Product, Request, Rules, Suggestion, Tier
+from parcelkit.solve.eligibility import product_exclusion
+from parcelkit.solve.parcel import Composition, Guards, TierSpec, add_composition
+from parcelkit.solve.quote_model import build_quote_model
+from parcelkit.solve.stages import Limits, parameters
+
+RULE_WORDS = {
+    "halal_only": "halal_only (non-halal food)",
+    "exclude_tags": "exclude_tags",
+    "min_shelf_life_days": "min_shelf_life_days",
+    "stock": "no stock left",
+}
+
+
+@dataclass
+class Diagnosis:
+    """Reasons in words and the machine-readable suggestions that go with them."""
+
+    reasons: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.reasons)
+
+
+def rupiah(amount: int) -> str:
+    """``Rp250.000``: the official way of writing rupiah."""
+    return "Rp" + f"{amount:,}".replace(",", ".")
+
+
+def precheck(
+    catalog: Catalog,
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    stock: Mapping[str, int],
+    ordered: Mapping[str, int],
+) -> Diagnosis:
+    """Infeasibility that arithmetic alone proves, explained; empty when none is found."""
+    del ordered
+    found = Diagnosis()
+    for tier in request.tiers:
+        spec = specs[tier.name]
+        _check_categories(catalog, tier, spec, stock, found)
+        _check_packaging(catalog, tier, spec, stock, found)
+        _check_stock(tier, spec, stock, found)
+    return found
+
+
+def _check_categories(
+    catalog: Catalog,
+    tier: Tier,
+    spec: TierSpec,
+    stock: Mapping[str, int],
+    found: Diagnosis,
+) -> None:
+    for category, (low, high) in sorted(spec.rules.categories.items()):
+        if low == 0:
+            continue
+        eligible = [p for p in spec.products if p.category == category]
+        if eligible:
+            continue
+        in_category = [p for p in catalog.products if p.category == category]
+        why: dict[str, list[Product]] = {}
+        for product in in_category:
+            rule = product_exclusion(product, spec.rules, stock[product.sku]) or "stock"
+            why.setdefault(rule, []).append(product)
+        listed = ", ".join(
+            f"{len(products)} by {RULE_WORDS.get(rule, rule)}"
+            for rule, products in sorted(why.items())
+        )
+        found.reasons.append(
+            f"Tier '{tier.name}': category '{category}' needs at least {low} unit(s) per parcel, "
+            f"but none of its {len(in_category)} products qualifies ({listed})."
+        )
+        categories = dict(spec.rules.categories)
+        categories[category] = (0, high)
+        found.suggestions.append(
+            Suggestion(
+                rule="categories",
+                tier=tier.name,
+                value={k: list(v) for k, v in sorted(categories.items())},
+                message=f"drop the minimum of category '{category}' in tier '{tier.name}'",
+            )
+        )
+        if set(why) == {"min_shelf_life_days"}:
+            longest = max(p.shelf_life_days or 0 for p in why["min_shelf_life_days"])
+            found.suggestions.append(
+                Suggestion(
+                    rule="min_shelf_life_days",
+                    tier=tier.name,
+                    value=longest,
+                    message=f"accept products that keep {longest} days",
+                )
+            )
+        if set(why) == {"exclude_tags"}:
+            found.suggestions.append(
+                Suggestion(
+                    rule="exclude_tags",
+                    tier=tier.name,
+                    value=[],
+                    message=f"stop excluding {', '.join(spec.rules.exclude_tags)}",
+                )
+            )
+
+
+def _check_packaging(
+    catalog: Catalog, tier: Tier, spec: TierSpec, stock: Mapping[str, int], found: Diagnosis
+) -> None:
+    if spec.packaging:
+        return
+    allowed = spec.rules.packaging or tuple(p.id for p in catalog.packaging)
+    usable = [p.id for p in catalog.packaging if stock[p.id] > 0]
+    found.reasons.append(
+        f"Tier '{tier.name}': no packaging is available: allowed {', '.join(allowed) or 'none'}, "
+        f"and none of them has stock left."
+    )
+    if usable:
+        found.suggestions.append(
+            Suggestion(
+                rule="packaging",
+                tier=tier.name,
+                value=usable,
+                message="allow packaging that has stock: " + ", ".join(usable),
+            )
+        )
+
+
+def _check_stock(tier: Tier, spec: TierSpec, stock: Mapping[str, int], found: Diagnosis) -> None:
+    if not spec.packaging or not spec.products:
+        return
+    limits: list[tuple[int, str]] = []
+    boxes = sum(stock[p.id] for p in spec.packaging)
+    limits.append((boxes, f"packaging ({', '.join(p.id for p in spec.packaging)})"))
+    units = sum(stock[p.sku] for p in spec.products)
+    if spec.rules.min_items > 0:
+        limits.append((units // spec.rules.min_items, f"eligible products ({units} units)"))
+    for category, (low, _high) in sorted(spec.rules.categories.items()):
+        if low == 0:
+            continue
+        have = sum(stock[p.sku] for p in spec.products if p.category == category)
+        limits.append((have // low, f"category '{category}' ({have} units)"))
+    served, what = min(limits)
+    if served >= tier.parcels:
+        return
+    found.reasons.append(
+        f"Tier '{tier.name}': stock serves only {served} of the {tier.parcels} parcels asked; "
+        f"{what} run out."
+    )
+    if served > 0:
+        found.suggestions.append(
+            Suggestion(
+                rule="parcels",
+                tier=tier.name,
+                value=served,
+                message=f"order {served} parcels in tier '{tier.name}'",
+            )
+        )
+
+
+# -- solver-based explanation -------------------------------------------------
+
+SINGLE_RULES = (
+    "budget",
+    "min_budget_use",
+    "min_items",
+    "max_items",
+    "max_same_product",
+    "max_items_per_producer",
+    "capacity",
+    "weight",
+    "packaging",
+    "halal_only",
+    "exclude_tags",
+    "min_shelf_life_days",
+)
+
+
+def explain(
+    catalog: Catalog,
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    stock: Mapping[str, int],
+    ordered: Mapping[str, int],
+    limits: Limits,
+    check: Callable[[Request], bool] | None = None,
+) -> Diagnosis:
+    """Explain an infeasible request found by the solver (see the module docstring)."""
+    found = Diagnosis()
+    for tier in request.tiers:
+        _explain_tier(catalog, request, tier, specs[tier.name], stock, limits, found)
+    if not found:
+        _explain_order(catalog, request, specs, stock, ordered, limits, found)
+    if check is not None:
+        found.suggestions = [s for s in found.suggestions if check(apply(request, s))]
+    return found
+
+
+@dataclass
+class _Relaxed:
+    """A single-parcel model where any rule may be switched off."""
+
+    model: cp_model.CpModel
+    composition: Composition
+    guards: Guards
+    spec: TierSpec
+
+
+def _relaxed_model(catalog: Catalog, spec: TierSpec, stock: Mapping[str, int]) -> _Relaxed:
+    products = tuple(p for p in catalog.products if stock[p.sku] > 0)
+    packaging = tuple(p for p in catalog.packaging if stock[p.id] > 0)
+    deep = max(spec.rules.max_same_product, spec.rules.max_items)
+    wide = TierSpec(
+        rules=spec.rules,
+        budget=spec.budget,
+        fees=spec.fees,
+        products=products,
+        packaging=packaging,
+        max_same={p.sku: min(deep, stock[p.sku]) for p in products},
+    )
+    model = cp_model.CpModel()
+    guards = Guards({rule: model.new_bool_var(f"keep:{rule}") for rule in SINGLE_RULES})
+    for category in wide.rules.categories:
+        for end in ("min", "max"):
+            key = f"categories:{category}:{end}"
+            guards.literals[key] = model.new_bool_var(f"keep:{key}")
+    composition = add_composition(model, wide, "diagnose", guards=guards)
+    for product in products:
+        rule = product_exclusion(product, spec.rules, stock[product.sku])
+        if rule is not None:
+            model.add(composition.qty[product.sku] == 0).only_enforce_if(guards.literals[rule])
+    allowed = spec.rules.packaging
+    for package in packaging:
+        if allowed is not None and package.id not in allowed:
+            model.add(composition.packaging[package.id] == 0).only_enforce_if(
+                guards.literals["packaging"]
+            )
+    return _Relaxed(model, composition, guards, wide)
+
+
+def _explain_tier(
+    catalog: Catalog,
+    request: Request,
+    tier: Tier,
+    spec: TierSpec,
+    stock: Mapping[str, int],
+    limits: Limits,
+    found: Diagnosis,
+) -> None:
+    relaxed = _relaxed_model(catalog, spec, stock)
+    keys = sorted(relaxed.guards.literals)
+    if _solve_keeping(relaxed, keys, limits) is not None:
+        return
+    fixes: list[str] = []
+    for key in keys:
+        kept = [k for k in keys if k != key]
+        solver = _solve_keeping(relaxed, kept, limits, focus=key)
+        if solver is None:
+            continue
+        fixes.append(key)
+        _describe(catalog, request, tier, spec, relaxed, key, solver, found)
+    if not fixes:
+        found.reasons.append(
+            f"Tier '{tier.name}': no single parcel satisfies the rules together, and no one rule "
+            f"alone is to blame; relax several (budget {rupiah(tier.budget)}, "
+            f"{spec.rules.min_items}-{spec.rules.max_items} items, categories "
+            f"{_categories_text(spec)})."
+        )
+
+
+def _solve_keeping(
+    relaxed: _Relaxed, kept: list[str], limits: Limits, focus: str | None = None
+) -> cp_model.CpSolver | None:
+    """Solve with only ``kept`` rules enforced; with ``focus`` relaxed, minimize its change."""
+    model = relaxed.model
+    model.clear_assumptions()
+    model.add_assumptions([relaxed.guards.literals[k] for k in kept])
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    objective = _change_objective(relaxed, focus) if focus else None
+    if objective is not None:
+        expression, maximize = objective
+        if maximize:
+            model.maximize(expression)
+        else:
+            model.minimize(expression)
+    solver = parameters(limits)
+    code = solver.solve(model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver
+    return None
+
+
+def _change_objective(relaxed: _Relaxed, key: str) -> tuple[cp_model.LinearExprT, bool] | None:
+    c = relaxed.composition
+    units = cp_model.LinearExpr.sum(list(c.qty.values()))
+    if key == "budget":
+        return c.price, False
+    if key == "min_budget_use":
+        return c.price, True
+    if key == "max_items":
+        return units, False
+    if key == "min_items":
+        return units, True
+    if key.startswith("categories:"):
+        _, category, end = key.split(":")
+        in_category = cp_model.LinearExpr.sum(
+            [c.qty[p.sku] for p in relaxed.spec.products if p.category == category]
+        )
+        return in_category, end == "min"
+    return None
+
+
+def _describe(
+    catalog: Catalog,
+    request: Request,
+    tier: Tier,
+    spec: TierSpec,
+    relaxed: _Relaxed,
+    key: str,
+    solver: cp_model.CpSolver,
+    found: Diagnosis,
+) -> None:
+    c = relaxed.composition
+    rules = spec.rules
+    price = int(solver.value(c.price))
+    units = sum(int(solver.value(q)) for q in c.qty.values())
+    name = tier.name
+    package = next(
+        (p for p in relaxed.spec.packaging if solver.boolean_value(c.packaging[p.id])), None
+    )
+    fees = spec.fees
+    if key == "budget":
+        extra = price - tier.budget
+        found.reasons.append(
+            f"Tier '{name}': the cheapest valid parcel costs {rupiah(price)}, {rupiah(extra)} "
+            f"over the budget of {rupiah(tier.budget)} (items, packaging "
+            f"{rupiah(package.price if package else 0)} and fees {rupiah(fees)} per parcel)."
+        )
+        found.suggestions.append(
+            Suggestion(
+                rule="budget",
+                tier=name,
+                value=price,
+                message=f"raise the budget to {rupiah(price)}",
+            )
+        )
+    elif key == "min_budget_use":
+        floor_price = spec.price_low
+        share = (Decimal(price) / Decimal(tier.budget)).quantize(
+            Decimal("0.01"), rounding=ROUND_DOWN
+        )
+        found.reasons.append(
+            f"Tier '{name}': the richest valid parcel reaches only {rupiah(price)} within "
+            f"{rules.max_items} items, below min_budget_use {rules.min_budget_use} of the budget "
+            f"({rupiah(floor_price)})."
+        )
+        found.suggestions.append(
+            Suggestion(
+                rule="min_budget_use",
+                tier=name,
+                value=float(share),
+                message=f"lower min_budget_use to {share}",
+            )
+        )
+    elif key in ("max_items", "min_items"):
+        bound = rules.max_items if key == "max_items" else rules.min_items
+        found.reasons.append(
+            f"Tier '{name}': a valid parcel needs {units} items, but {key} is {bound}."
+        )
+        found.suggestions.append(
+            Suggestion(rule=key, tier=name, value=units, message=f"set {key} to {units}")
+        )
+    elif key.startswith("categories:"):
+        _, category, end = key.split(":")
+        count = sum(
+            int(solver.value(c.qty[p.sku])) for p in relaxed.spec.products if p.category == category
+        )
+        low, high = rules.categories[category]
+        new = (count, high) if end == "min" else (low, count)
+        found.reasons.append(
+            f"Tier '{name}': category '{category}' asks for {low}-{high} units, but a valid parcel "
+            f"can hold {count}."
+        )
+        categories = {k: list(v) for k, v in sorted(rules.categories.items())}
+        categories[category] = list(new)
+        found.suggestions.append(
+            Suggestion(
+                rule="categories",
+                tier=name,
+                value=categories,
+                message=f"allow {new[0]}-{new[1]} units of '{category}'",
+            )
+        )
+    else:
+        _describe_other(catalog, tier, spec, relaxed, key, solver, found)
+
+
+def _describe_other(
+    catalog: Catalog,
+    tier: Tier,
+    spec: TierSpec,
+    relaxed: _Relaxed,
+    key: str,
+    solver: cp_model.CpSolver,
+    found: Diagnosis,
+) -> None:
+    c = relaxed.composition
+    rules = spec.rules
+    name = tier.name
+    used = [p for p in relaxed.spec.products if solver.value(c.qty[p.sku]) > 0]
+    package = next(p for p in relaxed.spec.packaging if solver.boolean_value(c.packaging[p.id]))
+    if key in ("capacity", "weight", "packaging"):
+        volume = sum(int(solver.value(c.qty[p.sku])) * p.volume_ml for p in used)
+        weight = sum(int(solver.value(c.qty[p.sku])) * p.weight_g for p in used)
+        fitting = [
+            p.id
+            for p in catalog.packaging
+            if p.capacity_ml >= volume and p.max_weight_g >= weight and p.stock > 0
+        ]
+        found.reasons.append(
+            f"Tier '{name}': the smallest valid parcel takes {volume} ml and {weight} g, more than "
+            f"the allowed packaging holds."
+        )
+        allowed = sorted(set(rules.packaging or [p.id for p in spec.packaging]) | set(fitting))
+        found.suggestions.append(
+            Suggestion(
+                rule="packaging",
+                tier=name,
+                value=allowed,
+                message="allow packaging " + ", ".join(fitting or [package.id]),
+            )
+        )
+    elif key == "max_same_product":
+        most = max(int(solver.value(c.qty[p.sku])) for p in used)
+        found.reasons.append(
+            f"Tier '{name}': a valid parcel needs {most} units of one product, but "
+            f"max_same_product is {rules.max_same_product}."
+        )
+        found.suggestions.append(
+            Suggestion(rule="max_same_product", tier=name, value=most, message=f"allow {most}")
+        )
+    elif key == "max_items_per_producer":
+        per: dict[str, int] = {}
+        for p in used:
+            per[p.producer_id] = per.get(p.producer_id, 0) + int(solver.value(c.qty[p.sku]))
+        most = max(per.values())
+        found.reasons.append(
+            f"Tier '{name}': a valid parcel needs {most} items from one producer, but "
+            f"max_items_per_producer is {rules.max_items_per_producer}."
+        )
+        found.suggestions.append(
+            Suggestion(
+                rule="max_items_per_producer", tier=name, value=most, message=f"allow {most}"
+            )
+        )
+    elif key in ("halal_only", "exclude_tags", "min_shelf_life_days"):
+        blocked = [p for p in used if product_exclusion(p, rules, 1) == key]
+        names = ", ".join(p.name for p in blocked) or "some products"
+        found.reasons.append(
+            f"Tier '{name}': no valid parcel exists without products that {key} excludes ({names})."
+        )
+        value: object
+        if key == "halal_only":
+            value = False
+        elif key == "exclude_tags":
+            tags = {t for p in blocked for t in p.tags}
+            value = [t for t in rules.exclude_tags if t not in tags]
+        else:
+            value = min((p.shelf_life_days or 0) for p in blocked) if blocked else 0
+        found.suggestions.append(
+            Suggestion(rule=key, tier=name, value=value, message=f"set {key} to {value}")
+        )
+
+
+def _explain_order(
+    catalog: Catalog,
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    stock: Mapping[str, int],
+    ordered: Mapping[str, int],
+    limits: Limits,
+    found: Diagnosis,
+) -> None:
+    """Single parcels work but the whole order does not: stock or min_order is short."""
+    loose = build_quote_model(catalog, request, specs, stock, ordered, min_order=False)
+    if _feasible(loose.model, limits):
+        _explain_min_order(catalog, request, specs, stock, ordered, found)
+        return
+    flexible = build_quote_model(catalog, request, specs, stock, ordered, flexible=True)
+    flexible.model.maximize(cp_model.LinearExpr.sum([t.served for t in flexible.tiers]))
+    solver = parameters(limits)
+    if solver.solve(flexible.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found.reasons.append(
+            "Each parcel can be made on its own, but the stock cannot fill the order together."
+        )
+        return
+    for slots in flexible.tiers:
+        served = int(solver.value(slots.served))
+        if served >= slots.tier.parcels:
+            continue
+        short = _shortest_goods(catalog, slots.spec, stock)
+        found.reasons.append(
+            f"Tier '{slots.tier.name}': stock serves only {served} of the "
+            f"{slots.tier.parcels} parcels asked, with the other tiers served too; "
+            f"{short} run out first."
+        )
+        if served > 0:
+            found.suggestions.append(
+                Suggestion(
+                    rule="parcels",
+                    tier=slots.tier.name,
+                    value=served,
+                    message=f"order {served} parcels in tier '{slots.tier.name}'",
+                )
+            )
+
+
+def _explain_min_order(
+    catalog: Catalog,
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    stock: Mapping[str, int],
+    ordered: Mapping[str, int],
+    found: Diagnosis,
+) -> None:
+    usable = {p.sku for spec in specs.values() for p in spec.products}
+    blocking = [
+        p for p in catalog.products if p.sku in usable and p.min_order - ordered.get(p.sku, 0) > 1
+    ]
+    listed = ", ".join(
+        f"{p.name} (min_order {p.min_order}, {stock[p.sku]} in stock)" for p in blocking[:6]
+    )
+    parcels = sum(t.parcels for t in request.tiers)
+    found.reasons.append(
+        f"The order of {parcels} parcels is too small for the producers' smallest runs "
+        f"(min_order): {listed or 'the products it needs'}. Without min_order it could be served."
+    )
+
+
+def _feasible(model: cp_model.CpModel, limits: Limits) -> bool:
+    return parameters(limits).solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _shortest_goods(catalog: Catalog, spec: TierSpec, stock: Mapping[str, int]) -> str:
+    del catalog
+    boxes = sum(stock[p.id] for p in spec.packaging)
+    units = sum(stock[p.sku] for p in spec.products)
+    return f"the eligible products ({units} units) or packaging ({boxes} boxes)"
+
+
+def _categories_text(spec: TierSpec) -> str:
+    if not spec.rules.categories:
+        return "none"
+    return ", ".join(f"{k} {a}-{b}" for k, (a, b) in sorted(spec.rules.categories.items()))
+
+
+def apply(request: Request, suggestion: Suggestion) -> Request:
+    """The request with ``suggestion`` applied to its tier (or to every tier)."""
+    tiers = []
+    for tier in request.tiers:
+        if suggestion.tier not in (None, tier.name):
+            tiers.append(tier)
+            continue
+        if suggestion.rule == "budget":
+            tiers.append(tier.model_copy(update={"budget": int(suggestion.value)}))
+        elif suggestion.rule == "parcels":
+            tiers.append(tier.model_copy(update={"parcels": int(suggestion.value)}))
+        else:
+            given = tier.rules.model_dump(exclude_none=True)
+            given[suggestion.rule] = suggestion.value
+            tiers.append(tier.model_copy(update={"rules": Rules.model_validate(given)}))
+    return request.model_copy(update={"tiers": tuple(tiers)})
+
+
+__all__ = ["Diagnosis", "apply", "explain", "precheck", "rupiah"]

@@ -1,0 +1,316 @@
+"""A quote for one company: the public entry point and its steps.
+
+1. Work out each tier's effective rules and what it may use (`eligibility`).
+2. Cheap checks that prove infeasibility in words (`diagnose.precheck`).
+3. The best single parcel per tier: a proven upper bound on value, and the
+   first hint.
+4. The quote model (`quote_model`), solved in stages (`stages`) in the
+   order of the `QuoteObjective`.
+5. The answer as a `Quote`, checked by `parcelkit.verify` before it is
+   returned: a quote that does not verify raises `SolverError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+
+from ortools.sat.python import cp_model
+
+from parcelkit.errors import SolverError
+from parcelkit.models import (
+    Catalog,
+    Item,
+    ProducerSales,
+    Quote,
+    Request,
+    SolverInfo,
+    Stage,
+    Status,
+    Tier,
+    TierQuote,
+    Variant,
+    effective_rules,
+)
+from parcelkit.solve import diagnose
+from parcelkit.solve.eligibility import available_stock, eligible_for
+from parcelkit.solve.objectives import (
+    QuoteObjective,
+    preference_term,
+    producer_weights,
+    spread_term,
+)
+from parcelkit.solve.parcel import TierSpec, add_composition
+from parcelkit.solve.quote_model import QuoteModel, build_quote_model
+from parcelkit.solve.stages import STATUS_MAP, Limits, StagedSolve, parameters
+from parcelkit.verify import check_quote
+
+log = logging.getLogger(__name__)
+
+SOLVER_NAME = "parcelkit CP-SAT (variant slots, staged)"
+
+
+def tier_spec(catalog: Catalog, request: Request, tier: Tier, stock: Mapping[str, int]) -> TierSpec:
+    """The plain-number description of what a tier's parcels may hold."""
+    rules = effective_rules(request, tier)
+    eligible = eligible_for(catalog, rules, stock)
+    max_same = {p.sku: min(rules.max_same_product, stock[p.sku]) for p in eligible.products}
+    return TierSpec(
+        rules=rules,
+        budget=tier.budget,
+        fees=request.fees.per_parcel,
+        products=eligible.products,
+        packaging=eligible.packaging,
+        max_same=max_same,
+    )
+
+
+def quote(
+    catalog: Catalog,
+    request: Request,
+    *,
+    stock: Mapping[str, int] | None = None,
+    ordered: Mapping[str, int] | None = None,
+    objective: QuoteObjective | None = None,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 1,
+) -> Quote:
+    """Quote ``request`` from ``catalog``: valid, well-spread parcels, or why not.
+
+    Parameters
+    ----------
+    stock
+        Units left per sku or packaging id, for quoting against what earlier
+        orders left; ids not given keep the catalog's stock.
+    ordered
+        Units of each sku already ordered this season; they count toward
+        ``min_order``.
+    objective
+        Priorities of the objective terms; default value, spread, preferences.
+    time_limit
+        Wall-clock cap in seconds. The search itself is bounded by
+        deterministic work so the same input and seed give the same quote;
+        ``solver.deterministic`` is false when this cap stopped it instead.
+    seed, workers
+        CP-SAT's random seed and number of workers (more than one worker
+        runs interleaved, which stays deterministic).
+    """
+    started = time.monotonic()
+    objective = objective or QuoteObjective()
+    available = available_stock(catalog, stock)
+    already = dict(ordered or {})
+    specs = {t.name: tier_spec(catalog, request, t, available) for t in request.tiers}
+    stages = len(objective.order) + 1
+    limits = Limits(
+        work_per_stage=max(0.05, time_limit / (2 * stages)),
+        deadline=started + time_limit,
+        seed=seed,
+        workers=workers,
+    )
+
+    found = diagnose.precheck(catalog, request, specs, available, already)
+    if found:
+        return _infeasible(request, found, started, [])
+
+    best: dict[str, int] = {}
+    for tier in request.tiers:
+        status, price = best_parcel_price(specs[tier.name], limits)
+        if status == Status.INFEASIBLE:
+            found = diagnose.explain(catalog, request, specs, available, already, limits)
+            return _infeasible(request, found, started, [])
+        if status == Status.OPTIMAL and price is not None:
+            best[tier.name] = price
+
+    qm = build_quote_model(catalog, request, specs, available, already, best)
+    staged = StagedSolve(qm.model, limits)
+    weights = producer_weights(catalog, stock)
+    held_value = 0
+    for term in objective.order:
+        if term == "preferences" and not _has_preferences(request):
+            continue
+        if staged.solution is None and term != objective.order[0]:
+            break
+        if term == "value":
+            expression: cp_model.LinearExprT = qm.value()
+        elif term == "spread":
+            reached = held_value or (
+                sum(best.get(t.name, t.budget) * t.parcels for t in request.tiers)
+            )
+            expression = spread_term(qm, catalog, weights, reached)
+        else:
+            expression = preference_term(qm, catalog, request)
+        outcome = staged.run(term, expression)
+        if outcome.status == Status.INFEASIBLE and staged.solution is None:
+            return _after_infeasible(catalog, request, specs, available, already, limits, started)
+        if staged.solution is None:
+            break
+        reached_value = staged.value(expression)
+        tolerance = float(objective.value_tolerance) if term == "value" else 0.0
+        staged.hold(expression, reached_value, tolerance, maximize=True)
+        if term == "value":
+            held_value = reached_value
+
+    records = [o.record() for o in staged.outcomes]
+    if staged.solution is None:
+        return Quote(
+            request_id=request.id,
+            company=request.company,
+            status=Status.UNKNOWN,
+            reasons=("The time limit ran out before a valid quote was found or ruled out.",),
+            solver=_info(started, records, staged.deterministic),
+        )
+    proven = all(o.status == Status.OPTIMAL for o in staged.outcomes)
+    result = Quote(
+        request_id=request.id,
+        company=request.company,
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        tiers=tuple(_tier_quote(staged, ts.tier, ts) for ts in qm.tiers),
+        solver=_info(started, records, staged.deterministic),
+    )
+    result = with_totals(catalog, result, request)
+    _verify(catalog, request, result, stock, ordered)
+    return result
+
+
+def best_parcel_price(spec: TierSpec, limits: Limits) -> tuple[Status, int | None]:
+    """The priciest single valid parcel of a tier (stock per parcel only)."""
+    model = cp_model.CpModel()
+    composition = add_composition(model, spec, "best")
+    model.maximize(composition.price)
+    solver = parameters(limits)
+    status = STATUS_MAP.get(solver.solve(model), Status.UNKNOWN)
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        return status, int(solver.value(composition.price))
+    return status, None
+
+
+def _has_preferences(request: Request) -> bool:
+    likes = request.preferences
+    return any(likes.categories.values()) or any(likes.skus.values())
+
+
+def _tier_quote(staged: StagedSolve, tier: Tier, slots: object) -> TierQuote:
+    from parcelkit.solve.quote_model import TierSlots
+
+    assert isinstance(slots, TierSlots)
+    merged: dict[tuple[str, tuple[tuple[str, int], ...]], int] = {}
+    spec = slots.spec
+    for composition, count_var in zip(slots.slots, slots.counts, strict=True):
+        count = staged.value(count_var)
+        if count == 0:
+            continue
+        package = next(pid for pid, chosen in composition.packaging.items() if staged.value(chosen))
+        contents = tuple(
+            (p.sku, staged.value(composition.qty[p.sku]))
+            for p in spec.products
+            if staged.value(composition.qty[p.sku]) > 0
+        )
+        key = (package, contents)
+        merged[key] = merged.get(key, 0) + count
+    prices = {p.sku: p.price for p in spec.products}
+    package_price = {p.id: p.price for p in spec.packaging}
+    variants = []
+    for (package, contents), count in merged.items():
+        items = tuple(Item(sku=sku, qty=qty, unit_price=prices[sku]) for sku, qty in contents)
+        price = sum(i.qty * i.unit_price for i in items) + package_price[package] + spec.fees
+        variants.append(Variant(parcels=count, packaging=package, items=items, price=price))
+    variants.sort(key=lambda v: (-v.parcels, -v.price, v.packaging))
+    return TierQuote(
+        name=tier.name, parcels=tier.parcels, budget=tier.budget, variants=tuple(variants)
+    )
+
+
+def with_totals(catalog: Catalog, result: Quote, request: Request) -> Quote:
+    """Fill in a quote's total and its producer figures from its variants."""
+    del request
+    owner = {p.sku: p.producer_id for p in catalog.products}
+    owner.update({p.id: p.producer_id for p in catalog.packaging if p.producer_id})
+    package_price = {p.id: p.price for p in catalog.packaging}
+    units: dict[str, int] = {}
+    revenue: dict[str, int] = {}
+    total = 0
+    for tier in result.tiers:
+        for variant in tier.variants:
+            total += variant.parcels * variant.price
+            sold = [(i.sku, i.qty, i.unit_price) for i in variant.items]
+            sold.append((variant.packaging, 1, package_price[variant.packaging]))
+            for key, qty, unit_price in sold:
+                producer_id = owner.get(key)
+                if producer_id is None:
+                    continue
+                units[producer_id] = units.get(producer_id, 0) + qty * variant.parcels
+                revenue[producer_id] = (
+                    revenue.get(producer_id, 0) + qty * variant.parcels * unit_price
+                )
+    producers = tuple(
+        ProducerSales(producer_id=pid, units=units[pid], revenue=revenue[pid])
+        for pid in sorted(units)
+    )
+    return result.model_copy(update={"total": total, "producers": producers})
+
+
+def _verify(
+    catalog: Catalog,
+    request: Request,
+    result: Quote,
+    stock: Mapping[str, int] | None,
+    ordered: Mapping[str, int] | None,
+) -> None:
+    violations = check_quote(catalog, request, result, stock=stock, ordered=ordered)
+    if violations:
+        listed = "\n".join(f"  - {v}" for v in violations)
+        raise SolverError(f"the quote for {request.id} does not verify:\n{listed}")
+
+
+def _after_infeasible(
+    catalog: Catalog,
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    available: Mapping[str, int],
+    already: Mapping[str, int],
+    limits: Limits,
+    started: float,
+) -> Quote:
+    """Confirm a solver's "infeasible" with presolve off, then explain it."""
+    qm: QuoteModel = build_quote_model(catalog, request, specs, available, already)
+    solver = parameters(limits, presolve=False)
+    code = solver.solve(qm.model)
+    stage = Stage(name="feasibility", objective=None, bound=None, gap=None)
+    if code != cp_model.INFEASIBLE:
+        log.warning("request %s: infeasible not confirmed with presolve off", request.id)
+        return Quote(
+            request_id=request.id,
+            company=request.company,
+            status=Status.UNKNOWN,
+            reasons=("The optimizer could not settle whether this request can be served.",),
+            solver=_info(started, [stage], deterministic=True),
+        )
+    found = diagnose.explain(catalog, request, specs, available, already, limits)
+    return _infeasible(request, found, started, [stage])
+
+
+def _infeasible(
+    request: Request, found: diagnose.Diagnosis, started: float, stages: list[Stage]
+) -> Quote:
+    return Quote(
+        request_id=request.id,
+        company=request.company,
+        status=Status.INFEASIBLE,
+        reasons=tuple(found.reasons),
+        suggestions=tuple(found.suggestions),
+        solver=_info(started, stages, deterministic=True),
+    )
+
+
+def _info(started: float, stages: list[Stage], deterministic: bool) -> SolverInfo:
+    return SolverInfo(
+        name=SOLVER_NAME,
+        wall_time_s=round(time.monotonic() - started, 3),
+        stages=tuple(stages),
+        deterministic=deterministic,
+    )
+
+
+__all__ = ["QuoteObjective", "best_parcel_price", "quote", "tier_spec", "with_totals"]

@@ -1,0 +1,168 @@
+"""The CP-SAT model of one quote: variant slots per tier, shared stock, min_order.
+
+Each tier gets up to ``max_variants`` *slots*; a slot is a composition
+(`parcelkit.solve.parcel`) plus a count of parcels. The count times a
+quantity would be a product of two variables; with unary quantities it is a
+sum of ``count if step else 0`` terms, each one an integer variable tied to the
+count by two enforced equalities. Units per sku are then linear, so stock,
+``min_order``, revenue and value are all linear rows.
+
+Slots are ordered by count (a used slot never follows an unused one, and
+counts do not increase) to cut symmetric solutions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ortools.sat.python import cp_model
+
+from parcelkit.models import Catalog, Request, Tier
+from parcelkit.solve.parcel import Composition, TierSpec, add_composition
+
+
+@dataclass
+class TierSlots:
+    """A tier's variant slots: compositions, parcel counts and units they order."""
+
+    tier: Tier
+    spec: TierSpec
+    slots: list[Composition]
+    counts: list[cp_model.IntVar]
+    served: cp_model.IntVar
+    """Parcels the slots serve: all of the tier's, except in diagnosis."""
+    units: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    """sku or packaging id -> count-times-step terms whose sum is the units ordered."""
+
+    def value(self) -> cp_model.LinearExpr:
+        """What the tier's parcels cost in total, fees included."""
+        terms: list[cp_model.LinearExpr] = []
+        prices = {p.sku: p.price for p in self.spec.products}
+        prices.update({p.id: p.price for p in self.spec.packaging})
+        for key, parts in sorted(self.units.items()):
+            terms.append(prices[key] * cp_model.LinearExpr.sum(parts))
+        return cp_model.LinearExpr.sum(terms) + self.spec.fees * self.served
+
+
+@dataclass
+class QuoteModel:
+    """The whole model of one quote, with the expressions the objectives use."""
+
+    model: cp_model.CpModel
+    tiers: list[TierSlots]
+    total_units: dict[str, cp_model.LinearExpr]
+    used: dict[str, cp_model.IntVar]
+    """sku or packaging id -> true when the quote orders any unit of it."""
+
+    def value(self) -> cp_model.LinearExpr:
+        """The quote's total: what the company spends, fees included."""
+        return cp_model.LinearExpr.sum([t.value() for t in self.tiers])
+
+
+def build_quote_model(
+    catalog: Catalog,
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    stock: Mapping[str, int],
+    ordered: Mapping[str, int],
+    best_price: Mapping[str, int] | None = None,
+    *,
+    flexible: bool = False,
+    min_order: bool = True,
+) -> QuoteModel:
+    """Build the model of a quote for ``request``.
+
+    ``specs`` holds each tier's eligible products and packaging; ``stock`` the
+    units left per sku and packaging id; ``ordered`` the units of each sku
+    already ordered this season (they count toward ``min_order``).
+    ``best_price``, when given, is a proven upper bound on one parcel's price
+    per tier; it is added as a redundant row so the value bound is tight.
+    With ``flexible`` a tier may serve fewer parcels than asked (``served``
+    counts them), and without ``min_order`` that rule is left out: both are
+    for diagnosis only.
+    """
+    model = cp_model.CpModel()
+    tiers = [_add_tier(model, tier, specs[tier.name], flexible) for tier in request.tiers]
+    if best_price:
+        for slots in tiers:
+            bound = best_price.get(slots.tier.name)
+            if bound is not None:
+                model.add(slots.value() <= bound * slots.tier.parcels)
+
+    terms: dict[str, list[cp_model.IntVar]] = {}
+    for slots in tiers:
+        for key, parts in slots.units.items():
+            terms.setdefault(key, []).extend(parts)
+    total_units = {key: cp_model.LinearExpr.sum(parts) for key, parts in sorted(terms.items())}
+    used: dict[str, cp_model.IntVar] = {}
+    smallest = {p.sku: p.min_order for p in catalog.products} if min_order else {}
+    for key, units in total_units.items():
+        model.add(units <= stock[key])
+        flag = model.new_bool_var(f"used:{key}")
+        model.add(units >= 1).only_enforce_if(flag)
+        model.add(units == 0).only_enforce_if(~flag)
+        used[key] = flag
+        needed = smallest.get(key, 1) - ordered.get(key, 0)
+        if needed > 1:
+            model.add(units >= needed).only_enforce_if(flag)
+    return QuoteModel(model, tiers, total_units, used)
+
+
+def _add_tier(model: cp_model.CpModel, tier: Tier, spec: TierSpec, flexible: bool) -> TierSlots:
+    count = min(spec.rules.max_variants, tier.parcels)
+    slots: list[Composition] = []
+    counts: list[cp_model.IntVar] = []
+    for index in range(count):
+        name = f"{tier.name}#{index}"
+        n = model.new_int_var(0, tier.parcels, f"{name}:parcels")
+        active = model.new_bool_var(f"{name}:active")
+        model.add(n >= 1).only_enforce_if(active)
+        model.add(n == 0).only_enforce_if(~active)
+        slots.append(add_composition(model, spec, name, active))
+        counts.append(n)
+    served = model.new_int_var(0, tier.parcels, f"{tier.name}:served")
+    model.add(cp_model.LinearExpr.sum(counts) == served)
+    if not flexible:
+        model.add(served == tier.parcels)
+        model.add(slots[0].active == 1)
+    for earlier, later in itertools.pairwise(counts):
+        model.add(earlier >= later)
+    _add_price_spread(model, spec, slots)
+
+    tier_slots = TierSlots(tier, spec, slots, counts, served)
+    for slot, n in zip(slots, counts, strict=True):
+        for sku, chain in slot.steps.items():
+            for k, step in enumerate(chain):
+                tier_slots.units.setdefault(sku, []).append(
+                    _count_if(model, n, step, tier.parcels, f"{sku}>{k}")
+                )
+        for package_id, chosen in slot.packaging.items():
+            tier_slots.units.setdefault(package_id, []).append(
+                _count_if(model, n, chosen, tier.parcels, package_id)
+            )
+    return tier_slots
+
+
+def _count_if(
+    model: cp_model.CpModel, n: cp_model.IntVar, flag: cp_model.IntVar, most: int, name: str
+) -> cp_model.IntVar:
+    """An integer equal to ``n`` when ``flag`` holds and 0 otherwise."""
+    term = model.new_int_var(0, most, f"units:{name}")
+    model.add(term == n).only_enforce_if(flag)
+    model.add(term == 0).only_enforce_if(~flag)
+    return term
+
+
+def _add_price_spread(model: cp_model.CpModel, spec: TierSpec, slots: list[Composition]) -> None:
+    """Within a tier, highest price <= (1 + spread) x lowest, over the used slots."""
+    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    for a in slots:
+        for b in slots:
+            if a is b:
+                continue
+            model.add(ratio.denominator * a.price <= ratio.numerator * b.price).only_enforce_if(
+                [a.active, b.active]
+            )
