@@ -48,6 +48,23 @@ class Diagnosis:
     def __bool__(self) -> bool:
         return bool(self.reasons)
 
+    def verified(self, request: Request, check: Callable[[Request], bool]) -> None:
+        """Keep only suggestions that, applied to ``request``, make it servable.
+
+        A single parcel's numbers can be too optimistic for the whole order
+        (stock shared by many parcels); a numeric suggestion that fails is moved
+        in its easy direction to the nearest value that works, by bisection.
+        """
+        kept = []
+        for suggestion in self.suggestions:
+            if _applies(request, suggestion, check):
+                kept.append(suggestion)
+                continue
+            moved = _nearest_working(request, suggestion, check)
+            if moved is not None:
+                kept.append(moved)
+        self.suggestions = kept
+
 
 def rupiah(amount: int) -> str:
     """``Rp250.000``: the official way of writing rupiah."""
@@ -169,7 +186,7 @@ def _check_stock(tier: Tier, spec: TierSpec, stock: Mapping[str, int], found: Di
     if served >= tier.parcels:
         return
     found.reasons.append(
-        f"Tier '{tier.name}': stock serves only {served} of the {tier.parcels} parcels asked; "
+        f"Tier '{tier.name}': stock serves at most {served} of the {tier.parcels} parcels asked; "
         f"{what} run out."
     )
     if served > 0:
@@ -217,7 +234,7 @@ def explain(
     if not found:
         _explain_order(catalog, request, specs, stock, ordered, limits, found)
     if check is not None:
-        found.suggestions = [s for s in found.suggestions if check(apply(request, s))]
+        found.verified(request, check)
     return found
 
 
@@ -579,6 +596,54 @@ def _categories_text(spec: TierSpec) -> str:
     return ", ".join(f"{k} {a}-{b}" for k, (a, b) in sorted(spec.rules.categories.items()))
 
 
+# rule -> (scale of the searched integer, direction in which the rule gets easier)
+_SEARCHABLE: dict[str, tuple[int, int]] = {
+    "min_budget_use": (100, -1),
+    "budget": (1, +1),
+    "parcels": (1, -1),
+    "max_items": (1, +1),
+    "min_items": (1, -1),
+}
+
+
+def _nearest_working(
+    request: Request, suggestion: Suggestion, check: Callable[[Request], bool]
+) -> Suggestion | None:
+    """The value nearest ``suggestion``'s, in the rule's easy direction, that works."""
+    if suggestion.rule not in _SEARCHABLE:
+        return None
+    scale, direction = _SEARCHABLE[suggestion.rule]
+    start = round(Decimal(str(suggestion.value)) * scale)
+    far = (
+        (1 if suggestion.rule == "parcels" else 0) if direction < 0 else max(start * 4, start + 30)
+    )
+
+    def make(step: int) -> Suggestion:
+        value: float | int = step / scale if scale != 1 else step
+        return suggestion.model_copy(
+            update={"value": value, "message": f"set {suggestion.rule} to {value}"}
+        )
+
+    if not _applies(request, make(far), check):
+        return None
+    failing, working = start, far
+    while abs(working - failing) > 1:
+        middle = (failing + working) // 2
+        if _applies(request, make(middle), check):
+            working = middle
+        else:
+            failing = middle
+    return make(working)
+
+
+def _applies(request: Request, suggestion: Suggestion, check: Callable[[Request], bool]) -> bool:
+    try:
+        changed = apply(request, suggestion)
+    except ValueError:  # pydantic's ValidationError too: the change breaks a rule's range
+        return False
+    return check(changed)
+
+
 def apply(request: Request, suggestion: Suggestion) -> Request:
     """The request with ``suggestion`` applied to its tier (or to every tier)."""
     tiers = []
@@ -594,7 +659,9 @@ def apply(request: Request, suggestion: Suggestion) -> Request:
             given = tier.rules.model_dump(exclude_none=True)
             given[suggestion.rule] = suggestion.value
             tiers.append(tier.model_copy(update={"rules": Rules.model_validate(given)}))
-    return request.model_copy(update={"tiers": tuple(tiers)})
+    data = request.model_dump()
+    data["tiers"] = [t.model_dump() for t in tiers]
+    return Request.model_validate(data)
 
 
 __all__ = ["Diagnosis", "apply", "explain", "precheck", "rupiah"]

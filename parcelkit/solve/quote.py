@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -112,13 +112,22 @@ def quote(
 
     found = diagnose.precheck(catalog, request, specs, available, already)
     if found:
+        found.verified(request, _checker(catalog, stock, already, limits))
         return _infeasible(request, found, started, [])
 
     best: dict[str, int] = {}
     for tier in request.tiers:
         status, price = best_parcel_price(specs[tier.name], limits)
         if status == Status.INFEASIBLE:
-            found = diagnose.explain(catalog, request, specs, available, already, limits)
+            found = diagnose.explain(
+                catalog,
+                request,
+                specs,
+                available,
+                already,
+                limits,
+                _checker(catalog, stock, already, limits),
+            )
             return _infeasible(request, found, started, [])
         if status == Status.OPTIMAL and price is not None:
             best[tier.name] = price
@@ -172,6 +181,37 @@ def quote(
     result = with_totals(catalog, result, request)
     _verify(catalog, request, result, stock, ordered)
     return result
+
+
+def servable(
+    catalog: Catalog,
+    request: Request,
+    *,
+    stock: Mapping[str, int] | None,
+    ordered: Mapping[str, int],
+    limits: Limits,
+) -> bool:
+    """True when some valid quote for ``request`` exists (a feasibility solve, no objective)."""
+    available = available_stock(catalog, stock)
+    specs = {t.name: tier_spec(catalog, request, t, available) for t in request.tiers}
+    if diagnose.precheck(catalog, request, specs, available, ordered):
+        return False
+    qm = build_quote_model(catalog, request, specs, available, ordered)
+    return parameters(limits).solve(qm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _checker(
+    catalog: Catalog,
+    stock: Mapping[str, int] | None,
+    ordered: Mapping[str, int],
+    limits: Limits,
+) -> Callable[[Request], bool]:
+    """Whether a changed request (a suggestion applied) can be served."""
+
+    def check(changed: Request) -> bool:
+        return servable(catalog, changed, stock=stock, ordered=ordered, limits=limits)
+
+    return check
 
 
 def best_parcel_price(spec: TierSpec, limits: Limits) -> tuple[Status, int | None]:
@@ -287,7 +327,15 @@ def _after_infeasible(
             reasons=("The optimizer could not settle whether this request can be served.",),
             solver=_info(started, [stage], deterministic=True),
         )
-    found = diagnose.explain(catalog, request, specs, available, already, limits)
+    found = diagnose.explain(
+        catalog,
+        request,
+        specs,
+        available,
+        already,
+        limits,
+        _checker(catalog, available, already, limits),
+    )
     return _infeasible(request, found, started, [stage])
 
 

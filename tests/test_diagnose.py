@@ -1,0 +1,114 @@
+"""Infeasible requests: proven, explained with the rule and the numbers, and fixable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parcelkit.models import Catalog, Request, Rules, Status, Tier
+from parcelkit.solve import quote
+from parcelkit.solve.diagnose import apply
+
+
+@pytest.fixture(scope="module")
+def catalog(spec_examples: Path) -> Catalog:
+    """The spec's example catalog (12 products, 3 packaging options)."""
+    return Catalog.model_validate_json((spec_examples / "catalog.json").read_text())
+
+
+def _request(parcels: int = 100, budget: int = 250_000, **rules: object) -> Request:
+    return Request(
+        id="REQ-X",
+        company="PT Uji Coba",
+        tiers=(Tier(name="staff", parcels=parcels, budget=budget),),
+        rules=Rules.model_validate(rules),
+        fees={"assembly": 5000, "koperasi": 5000},
+    )
+
+
+def _without_min_orders(catalog: Catalog, sku_prefix: str, min_order: int) -> Catalog:
+    products = tuple(
+        p.model_copy(update={"min_order": min_order}) if p.sku.startswith(sku_prefix) else p
+        for p in catalog.products
+    )
+    return catalog.model_copy(update={"products": products})
+
+
+CASES = [
+    pytest.param(
+        {"budget": 40_000},
+        ["cheapest valid parcel costs", "Rp", "over the budget of Rp40.000", "fees Rp10.000"],
+        "budget",
+        id="budget-below-cheapest-parcel",
+    ),
+    pytest.param(
+        {"budget": 3_000_000, "max_items": 6},
+        ["richest valid parcel reaches only", "min_budget_use 0.85", "within 6 items"],
+        "min_budget_use",
+        id="premium-budget-out-of-reach",
+    ),
+    pytest.param(
+        {"categories": {"coffee": (1, 1)}, "min_shelf_life_days": 400},
+        ["category 'coffee'", "min_shelf_life_days", "none of its 2 products"],
+        "min_shelf_life_days",
+        id="category-without-eligible-product",
+    ),
+    pytest.param(
+        {"categories": {"cookies": (1, 2)}, "exclude_tags": ("contains-egg",), "halal_only": True},
+        ["category 'cookies'", "halal_only", "exclude_tags"],
+        "categories",
+        id="category-excluded-by-halal-and-tags",
+    ),
+    pytest.param(
+        {"parcels": 6_000},
+        ["stock serves at most", "of the 6000 parcels asked"],
+        "parcels",
+        id="stock-too-small",
+    ),
+    pytest.param(
+        {"packaging": ("PKG-BOX-M",), "min_items": 12, "max_items": 14, "budget": 600_000},
+        ["ml", "packaging"],
+        "packaging",
+        id="no-packaging-holds-the-parcel",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "phrases", "rule"), CASES)
+def test_infeasible_explained_and_fixed(
+    catalog: Catalog, change: dict[str, object], phrases: list[str], rule: str
+) -> None:
+    """The reasons name the rule and numbers; each suggestion really makes it feasible."""
+    change = dict(change)
+    parcels = int(change.pop("parcels", 100))  # type: ignore[call-overload]
+    budget = int(change.pop("budget", 250_000))  # type: ignore[call-overload]
+    request = _request(parcels, budget, **change)
+    result = quote(catalog, request, time_limit=10)
+    assert result.status == Status.INFEASIBLE
+    text = " ".join(result.reasons)
+    for phrase in phrases:
+        assert phrase in text, text
+    assert rule in {s.rule for s in result.suggestions}, result.suggestions
+    for suggestion in result.suggestions:
+        fixed = quote(catalog, apply(request, suggestion), time_limit=10)
+        assert fixed.served, (suggestion, fixed.reasons)
+
+
+def test_min_order_out_of_reach_is_named(catalog: Catalog) -> None:
+    """A small order that cannot meet every beverage's min_order says min_order."""
+    strict = _without_min_orders(catalog, "KRW-005", 500)
+    request = _request(parcels=20, categories={"beverage": (1, 1)})
+    result = quote(strict, request, time_limit=10)
+    assert result.status == Status.INFEASIBLE
+    text = " ".join(result.reasons)
+    assert "min_order" in text and "500" in text, text
+
+
+def test_budget_suggestion_is_the_cheapest_parcel(catalog: Catalog) -> None:
+    """The budget suggested is exactly the cheapest valid parcel: a rupiah less fails."""
+    request = _request(budget=40_000)
+    result = quote(catalog, request, time_limit=10)
+    (suggestion,) = [s for s in result.suggestions if s.rule == "budget"]
+    just_below = apply(request, suggestion.model_copy(update={"value": suggestion.value - 1}))
+    assert quote(catalog, just_below, time_limit=10).status == Status.INFEASIBLE
