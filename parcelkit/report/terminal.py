@@ -16,6 +16,7 @@ from typing import Protocol
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -187,7 +188,7 @@ def quote_summary(quote: Quote, catalog: Catalog) -> Panel:
     parts.append(head)
 
     for tier in quote.tiers:
-        parts += [Text(), _tier_table(tier, catalog)]
+        parts += [Text(), _tier_section(tier, catalog)]
     if quote.producers:
         parts += [Text(), _producers_table(quote, catalog)]
     if quote.reasons:
@@ -200,40 +201,45 @@ def quote_summary(quote: Quote, catalog: Catalog) -> Panel:
     return Panel(Group(*parts), title=title, border_style=STATUS_STYLE.get(quote.status, ""))
 
 
-def _tier_table(tier: TierQuote, catalog: Catalog) -> Table:
-    title = f"Tier {tier.name}: {grouped(tier.parcels)} parcels, budget {rupiah(tier.budget)} each"
-    table = _table(title, expand=True)
-    table.add_column("Parcels", justify="right", no_wrap=True)
-    table.add_column("Packaging")
-    table.add_column("Price", justify="right", no_wrap=True)
-    table.add_column("Budget", justify="right", no_wrap=True)
-    table.add_column("Contents", ratio=1)
-    for variant in tier.variants:
+def _tier_section(tier: TierQuote, catalog: Catalog) -> Group:
+    head = Text.assemble(
+        (f"Tier {tier.name}", "bold"),
+        f": {grouped(tier.parcels)} parcels, budget {rupiah(tier.budget)} each",
+    )
+    parts: list[RenderableType] = [head]
+    for number, variant in enumerate(tier.variants, start=1):
         packaging = catalog.packaging_by_id.get(variant.packaging)
+        line = Text.assemble(
+            f"Variant {number}: ",
+            (f"{grouped(variant.parcels)} parcels", "bold"),
+            " at ",
+            (rupiah(variant.price), "bold"),
+            f" ({percent(variant.price / tier.budget, 0)} of budget), in ",
+            packaging.name if packaging else variant.packaging,
+        )
+        parts += [
+            Padding(line, (0, 0, 0, 2)),
+            Padding(_items_table(variant.items, catalog), (0, 0, 0, 4)),
+        ]
+    return Group(*parts)
+
+
+def _items_table(items: Iterable[Item], catalog: Catalog) -> Table:
+    table = _table(None)
+    table.add_column("Qty", justify="right")
+    table.add_column("Product", ratio=3)
+    table.add_column("Producer", ratio=2, style="dim")
+    table.add_column("Unit price", justify="right", no_wrap=True)
+    for item in items:
+        product = catalog.product_by_sku.get(item.sku)
+        producer = catalog.producer_by_id.get(product.producer_id) if product else None
         table.add_row(
-            grouped(variant.parcels),
-            Text(packaging.name if packaging else variant.packaging),
-            rupiah(variant.price),
-            percent(variant.price / tier.budget, 0),
-            _contents(variant.items, catalog),
+            grouped(item.qty),
+            Text(product.name if product else item.sku),
+            Text(producer.name if producer else (product.producer_id if product else "?")),
+            rupiah(item.unit_price),
         )
     return table
-
-
-def _contents(items: Iterable[Item], catalog: Catalog) -> Text:
-    lines = Text()
-    for index, item in enumerate(items):
-        product = catalog.product_by_sku.get(item.sku)
-        if index:
-            lines.append("\n")
-        lines.append(f"{item.qty} x ", style="bold")
-        if product is None:
-            lines.append(item.sku)
-            continue
-        lines.append(product.name)
-        producer = catalog.producer_by_id.get(product.producer_id)
-        lines.append(f" ({producer.name if producer else product.producer_id})", style="dim")
-    return lines
 
 
 def _producers_table(quote: Quote, catalog: Catalog) -> Table:
@@ -336,7 +342,7 @@ def problems_table(problems: Sequence[Problem], title: str = "Problems") -> Tabl
     """
     table = _table(f"{title} ({len(problems)})")
     table.add_column("#", justify="right", style="dim")
-    table.add_column("Place", style="cyan")
+    table.add_column("Place", style="cyan", overflow="fold")
     table.add_column("Problem", ratio=1)
     for number, problem in enumerate(problems, start=1):
         table.add_row(str(number), Text(problem.place() or "-"), Text(_problem_text(problem)))
@@ -357,7 +363,7 @@ def violations_table(violations: Sequence[ViolationLike], title: str = "Violatio
     """Every rule a result breaks, one row each: where, which rule, and the numbers."""
     table = _table(f"{title} ({len(violations)})")
     table.add_column("#", justify="right", style="dim")
-    table.add_column("Place", style="cyan")
+    table.add_column("Place", style="cyan", overflow="fold")
     table.add_column("Rule", style="bold")
     table.add_column("Message", ratio=1)
     for number, violation in enumerate(violations, start=1):
