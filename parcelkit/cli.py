@@ -1,0 +1,473 @@
+"""The ``parcelkit`` command line: validate, quote, verify, schema and demo.
+
+A thin typer app over the public API; FORMAT.md's "Command line" section is its
+contract. Results go to stdout (a rich summary, or the JSON with ``--json``);
+errors and messages go to stderr, so ``parcelkit quote ... --json > quote.json``
+writes a clean file.
+
+Exit status:
+
+====  ==========================================================================
+0     valid input, served quote, valid result
+1     the request cannot be served (infeasible), or the result breaks rules
+2     bad input: every problem is listed with its place, never a traceback
+3     unknown: the time limit ran out before a quote or a proof of infeasibility
+4     the optimizer itself failed (an internal error, worth reporting)
+====  ==========================================================================
+
+Imports stay light at the top of this module so that ``parcelkit --help`` is
+fast: the I/O layer, the solver (OR-Tools) and the checker are imported inside
+the commands that use them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.text import Text
+
+from parcelkit import __version__
+from parcelkit.errors import InputError, Problem, SolverError
+from parcelkit.models import (
+    CATALOG_FORMAT,
+    PLAN_FORMAT,
+    QUOTE_FORMAT,
+    REQUEST_FORMAT,
+    Catalog,
+    Quote,
+    Request,
+    SeasonPlan,
+    Status,
+)
+from parcelkit.report.terminal import (
+    problems_table,
+    quote_summary,
+    season_summary,
+    status_text,
+    violations_table,
+)
+from parcelkit.report.text import grouped, rupiah
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+__all__ = ["ExitCode", "app", "main"]
+
+T = TypeVar("T")
+
+
+class ExitCode(IntEnum):
+    """The exit status of every command (FORMAT.md, plus 4 for a solver failure)."""
+
+    OK = 0
+    """Valid input; the quote is served; the result is valid."""
+    NOT_SERVED = 1
+    """The request is infeasible, or the checked result has violations."""
+    BAD_INPUT = 2
+    """An input file is missing, unreadable or breaks the format."""
+    UNKNOWN = 3
+    """Time ran out before a valid quote and before a proof that none exists."""
+    SOLVER_FAILED = 4
+    """The optimizer failed or returned a result that does not verify."""
+
+
+QUOTE_EXIT: dict[Status, ExitCode] = {
+    Status.OPTIMAL: ExitCode.OK,
+    Status.FEASIBLE: ExitCode.OK,
+    Status.INFEASIBLE: ExitCode.NOT_SERVED,
+    Status.UNKNOWN: ExitCode.UNKNOWN,
+}
+"""Exit status of ``parcelkit quote`` by the quote's status."""
+
+app = typer.Typer(
+    name="parcelkit",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+# --------------------------------------------------------------------------- options
+
+CatalogPath = Annotated[
+    Path,
+    typer.Argument(
+        help="Catalog: a JSON file, an .xlsx workbook or a folder of CSV files.",
+        show_default=False,
+    ),
+]
+RequestsPath = Annotated[
+    Path,
+    typer.Argument(
+        help="Requests: a JSON file (one request or {'requests': [...]}), .xlsx or CSV folder.",
+        show_default=False,
+    ),
+]
+TimeLimit = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.1,
+        help="Wall-clock cap in seconds, on top of the deterministic work limit.",
+    ),
+]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed of the solver.")]
+Workers = Annotated[
+    int,
+    typer.Option("--workers", min=1, help="Solver workers; results stay reproducible."),
+]
+
+
+def _stdout() -> Console:
+    # Made per command, not at import: rich reads the terminal width (and
+    # COLUMNS) when a console is created.
+    return Console(highlight=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"parcelkit {__version__}")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Build Lebaran gift parcels from UMKM products, with revenue spread fairly.
+
+    Exit status: 0 ok, 1 not served or violations, 2 bad input, 3 unknown
+    (time ran out), 4 internal solver failure.
+    """
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _attempt(load: Callable[[], T], path: Path) -> tuple[T | None, list[Problem]]:
+    """Run a loader; on bad input, the located problems instead of an exception.
+
+    The I/O layer reports everything wrong in a file as an `InputError`; a path
+    that is missing or unreadable, and (defensively) a validation error that
+    escaped it, become problems placed at the file too.
+    """
+    if not path.exists():
+        return None, [Problem(message="no such file or folder", file=str(path))]
+    try:
+        return load(), []
+    except InputError as error:
+        return None, list(error.problems) or [Problem(message=str(error), file=str(path))]
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, [Problem(message=f"cannot read it: {reason}", file=str(path))]
+    except ValidationError as error:
+        return None, [
+            Problem(
+                message=detail["msg"],
+                file=str(path),
+                field=".".join(str(part) for part in detail["loc"]) or None,
+            )
+            for detail in error.errors()
+        ]
+
+
+def _bad_input(err: Console, problems: Sequence[Problem]) -> NoReturn:
+    """Print every problem with its place on stderr and exit 2."""
+    count = len(problems)
+    err.print(
+        Text.assemble(
+            ("Invalid input: ", "bold red"), f"{count} problem{'s' if count != 1 else ''}"
+        )
+    )
+    err.print(problems_table(problems))
+    raise typer.Exit(ExitCode.BAD_INPUT)
+
+
+def _load(err: Console, load: Callable[[], T], path: Path) -> T:
+    """The loaded value, or exit 2 with every problem listed."""
+    value, problems = _attempt(load, path)
+    if problems or value is None:
+        _bad_input(err, problems or [Problem(message="nothing could be read", file=str(path))])
+    return value
+
+
+def _pick_request(
+    requests: Sequence[Request], request_id: str | None, path: Path, err: Console
+) -> Request:
+    """The request to quote: the only one in the file, or the one ``--request-id`` names."""
+    ids = ", ".join(r.id for r in requests)
+    if request_id is None:
+        if len(requests) == 1:
+            return requests[0]
+        _bad_input(
+            err,
+            [
+                Problem(
+                    message=f"the file holds {len(requests)} requests; choose one with "
+                    "--request-id",
+                    file=str(path),
+                    expected=f"one of {ids}" if requests else "at least one request",
+                )
+            ],
+        )
+    for request in requests:
+        if request.id == request_id:
+            return request
+    _bad_input(
+        err,
+        [
+            Problem(
+                message=f"no request with id {request_id!r}",
+                file=str(path),
+                field="id",
+                value=request_id,
+                expected=f"one of {ids}",
+            )
+        ],
+    )
+
+
+@contextmanager
+def _solver_failure(err: Console) -> Iterator[None]:
+    """Turn a `SolverError` (an internal failure, not bad input) into exit 4."""
+    try:
+        yield
+    except SolverError as error:
+        err.print(Text.assemble(("Solver failure: ", "bold red"), str(error)))
+        err.print("This is a bug in parcelkit or OR-Tools; please report it with the input files.")
+        raise typer.Exit(ExitCode.SOLVER_FAILED) from None
+
+
+def _spinner(err: Console, message: str) -> AbstractContextManager[object]:
+    # A spinner only where someone watches; captured output stays clean.
+    return err.status(message) if err.is_terminal else nullcontext()
+
+
+def _solve_quote(
+    catalog: Catalog,
+    request: Request,
+    err: Console,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> Quote:
+    """Quote one request, with a spinner on a terminal and exit 4 on solver failure."""
+    from parcelkit.solve import quote
+
+    with _solver_failure(err), _spinner(err, f"Quoting {request.id} ..."):
+        return quote(catalog, request, time_limit=time_limit, seed=seed, workers=workers)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+def validate(
+    catalog: CatalogPath,
+    requests: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Requests to check against the catalog (JSON, .xlsx or CSV folder).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check a catalog (and requests against it), listing every problem with its place.
+
+    Exit 0 when valid (with a short summary), 2 when anything is wrong.
+    """
+    from parcelkit.io import load_catalog, load_requests
+
+    out, err = _stdout(), _stderr()
+    loaded, problems = _attempt(lambda: load_catalog(catalog), catalog)
+    season: tuple[Request, ...] = ()
+    if requests is not None:
+        # Without a valid catalog the requests are still read, for their own
+        # problems: one run lists everything.
+        found, request_problems = _attempt(
+            lambda: load_requests(requests, catalog=loaded), requests
+        )
+        problems += request_problems
+        season = found or ()
+    if problems or loaded is None:
+        _bad_input(err, problems)
+    what = "catalog and requests are" if requests is not None else "catalog is"
+    out.print(Text.assemble(("Valid: ", "bold green"), f"the {what} valid."))
+    out.print(season_summary(loaded, season))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the catalog, request, quote and plan formats.
+
+    One JSON object keyed by format name (``parcelkit.catalog/1``, ...).
+    """
+    schemas = {
+        CATALOG_FORMAT: Catalog.model_json_schema(),
+        REQUEST_FORMAT: Request.model_json_schema(),
+        QUOTE_FORMAT: Quote.model_json_schema(),
+        PLAN_FORMAT: SeasonPlan.model_json_schema(),
+    }
+    typer.echo(json.dumps(schemas, indent=2, ensure_ascii=False))
+
+
+@app.command("quote")
+def quote_command(
+    catalog: CatalogPath,
+    request: Annotated[
+        Path,
+        typer.Argument(
+            help="The request: one request, or {'requests': [...]} with --request-id.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the quote's JSON to this file."),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the quote's JSON on stdout instead of a summary."),
+    ] = False,
+    request_id: Annotated[
+        str | None,
+        typer.Option("--request-id", help="Which request to quote when the file holds several."),
+    ] = None,
+    time_limit: TimeLimit = 10.0,
+    seed: Seed = 0,
+    workers: Workers = 1,
+) -> None:
+    """One company's quote: a readable summary, and the JSON to a file or stdout.
+
+    Exit 0 served (optimal or feasible), 1 infeasible (reasons printed), 2 bad
+    input, 3 unknown (time ran out), 4 solver failure.
+    """
+    from parcelkit.io import load_catalog, load_requests, result_to_json, save_result
+
+    out, err = _stdout(), _stderr()
+    loaded = _load(err, lambda: load_catalog(catalog), catalog)
+    season = _load(err, lambda: load_requests(request, catalog=loaded), request)
+    chosen = _pick_request(season, request_id, request, err)
+    result = _solve_quote(loaded, chosen, err, time_limit=time_limit, seed=seed, workers=workers)
+
+    if output is not None:
+        try:
+            save_result(result, output)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(output))])
+        err.print(f"Quote written to {output}")
+    if as_json:
+        typer.echo(result_to_json(result).rstrip("\n"))
+        err.print(_status_line(result))
+        for reason in result.reasons:
+            err.print(Text(f"  - {reason}"), soft_wrap=True)
+    else:
+        out.print(quote_summary(result, loaded))
+    raise typer.Exit(QUOTE_EXIT[result.status])
+
+
+def _status_line(result: Quote) -> Text:
+    line = Text.assemble(f"{result.request_id}: ", status_text(result.status))
+    if result.served:
+        line.append(f", total {rupiah(result.total)}")
+    return line
+
+
+@app.command()
+def verify(
+    catalog: CatalogPath,
+    requests: RequestsPath,
+    result: Annotated[
+        Path, typer.Argument(help="A quote or plan JSON file to check.", show_default=False)
+    ],
+) -> None:
+    """Check a quote or plan against every rule, independently of the solver.
+
+    Exit 0 valid, 1 violations (each listed with its place), 2 bad input.
+    """
+    from parcelkit.io import load_catalog, load_requests, load_result
+    from parcelkit.verify import check_plan, check_quote
+
+    out, err = _stdout(), _stderr()
+    loaded = _load(err, lambda: load_catalog(catalog), catalog)
+    season = _load(err, lambda: load_requests(requests, catalog=loaded), requests)
+    answer = _load(err, lambda: load_result(result), result)
+
+    if isinstance(answer, Quote):
+        request = next((r for r in season if r.id == answer.request_id), None)
+        if request is None:
+            _bad_input(
+                err,
+                [
+                    Problem(
+                        message=f"the quote is for request {answer.request_id!r}, "
+                        f"which is not in {requests}",
+                        file=str(result),
+                        field="request_id",
+                        value=answer.request_id,
+                        expected="one of " + ", ".join(r.id for r in season),
+                    )
+                ],
+            )
+        violations = check_quote(loaded, request, answer)
+        what = Text.assemble(f"quote for {answer.request_id} (", status_text(answer.status), ")")
+        if answer.served:
+            what.append(f", total {rupiah(answer.total)}")
+    else:
+        violations = check_plan(loaded, season, answer)
+        what = Text.assemble("plan (", status_text(answer.status), ")")
+        what.append(
+            f", {grouped(len(answer.quotes))} requests served, "
+            f"{grouped(len(answer.unserved))} unserved"
+        )
+
+    if violations:
+        out.print(violations_table(violations))
+        out.print(Text.assemble(("Invalid: ", "bold red"), what))
+        raise typer.Exit(ExitCode.NOT_SERVED)
+    out.print(Text.assemble(("Valid: ", "bold green"), what))
+
+
+@app.command()
+def demo(
+    time_limit: TimeLimit = 5.0,
+    seed: Seed = 0,
+    workers: Workers = 1,
+) -> None:
+    """Show the embedded Karawang sample season and quote its first request."""
+    # Until the season planner lands, the demo quotes one request; FORMAT.md's
+    # demo plans the whole season.
+    from parcelkit.data import karawang_catalog, karawang_requests
+
+    out, err = _stdout(), _stderr()
+    catalog = karawang_catalog()
+    requests = karawang_requests()
+    out.print(season_summary(catalog, requests))
+    if not requests:
+        return
+    first = requests[0]
+    result = _solve_quote(catalog, first, err, time_limit=time_limit, seed=seed, workers=workers)
+    out.print(quote_summary(result, catalog))
+
+
+def main() -> None:
+    """Entry point of the ``parcelkit`` script and of ``python -m parcelkit``."""
+    app(prog_name="parcelkit")

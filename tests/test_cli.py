@@ -1,0 +1,314 @@
+"""The command line: exit codes, located problems, JSON on stdout, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from parcelkit.cli import app
+from parcelkit.models import Quote
+
+runner = CliRunner()
+
+FAST = ["--time-limit", "3"]
+
+
+def invoke(*args: str | Path) -> Result:
+    """Run the app with wide output, so that table rows are not wrapped."""
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "240"})
+
+
+def no_crash(result: Result) -> None:
+    """The command ended by an exit status, not by an escaped exception."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+
+
+def example_request(spec_examples: Path, index: int = 0) -> dict[str, Any]:
+    """One request of the spec's example season, as a JSON object."""
+    data = json.loads((spec_examples / "requests.json").read_text(encoding="utf-8"))
+    request: dict[str, Any] = data["requests"][index]
+    return request
+
+
+def write_json(path: Path, document: object) -> Path:
+    """Write ``document`` as JSON and return the path."""
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_examples(spec_examples: Path) -> None:
+    """The spec's example catalog and requests are valid: exit 0 with a summary."""
+    result = invoke("validate", spec_examples / "catalog.json", spec_examples / "requests.json")
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Valid" in result.stdout
+    assert "Producers" in result.stdout and "Total budget" in result.stdout
+
+
+def test_validate_catalog_alone(spec_examples: Path) -> None:
+    """A catalog can be validated without requests."""
+    result = invoke("validate", spec_examples / "catalog.json")
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Products" in result.stdout
+
+
+@pytest.fixture
+def broken_catalog(tmp_path: Path) -> Path:
+    """A CSV catalog folder with a problem on product rows 2, 3 and 4 and packaging row 2."""
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "producers.csv").write_text(
+        "id,name,district,certifications\n"
+        'KRW-001,Rengginang Ceu Ani,Rengasdengklok,"halal, pirt"\n',
+        encoding="utf-8",
+    )
+    (folder / "products.csv").write_text(
+        "sku,producer_id,name,category,price,stock,halal,weight_g,volume_ml,shelf_life_days\n"
+        "KRW-001-01,KRW-001,Rengginang bawang,snack,-5,900,true,250,900,120\n"
+        "KRW-001-02,KRW-404,Rengginang terasi,snack,22000,900,true,250,900,120\n"
+        "KRW-001-03,KRW-001,Rengginang manis,snack,22000,lots,true,250,900,120\n",
+        encoding="utf-8",
+    )
+    (folder / "packaging.csv").write_text(
+        "id,name,price,capacity_ml,max_weight_g,stock\n"
+        "PKG-BOX-M,Kardus parcel sedang,12000,0,5000,500\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_validate_lists_every_problem_with_its_row(broken_catalog: Path) -> None:
+    """A broken catalog exits 2 and names each problem's file and row."""
+    result = invoke("validate", broken_catalog)
+    no_crash(result)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+
+    def listed(file: str, row: int, field: str) -> bool:
+        return any(file in ln and f"row {row}" in ln and field in ln for ln in lines)
+
+    assert listed("products", 2, "price"), result.output
+    assert listed("products", 3, "producer_id"), result.output
+    assert listed("products", 4, "stock"), result.output
+    assert listed("packaging", 2, "capacity_ml"), result.output
+    assert "Problems (4)" in result.output
+
+
+def test_validate_missing_file(tmp_path: Path) -> None:
+    """A path that does not exist is bad input: a message and exit 2."""
+    result = invoke("validate", tmp_path / "nope.json")
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "nope.json" in result.output
+
+
+def test_validate_unparsable_json(tmp_path: Path) -> None:
+    """A catalog that is not JSON is bad input, listed without a traceback."""
+    path = tmp_path / "catalog.json"
+    path.write_text('{"format": "parcelkit.catalog/1", "producers": [', encoding="utf-8")
+    result = invoke("validate", path)
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "catalog.json" in result.output
+
+
+def test_validate_requests_against_catalog(spec_examples: Path, tmp_path: Path) -> None:
+    """A request naming a category the catalog lacks is listed, exit 2."""
+    request = example_request(spec_examples)
+    request["rules"]["categories"] = {"durian": [1, 1]}
+    path = write_json(tmp_path / "request.json", request)
+    result = invoke("validate", spec_examples / "catalog.json", path)
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "durian" in result.output
+
+
+def test_bad_input_never_prints_a_traceback(broken_catalog: Path, tmp_path: Path) -> None:
+    """Run as a real process, bad input prints problems and exit 2, never a traceback."""
+    for args in (["validate", str(broken_catalog)], ["validate", str(tmp_path / "missing")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "parcelkit", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def test_schema_prints_four_formats() -> None:
+    """``schema`` prints one JSON object with the catalog, request, quote and plan schemas."""
+    result = invoke("schema")
+    assert result.exit_code == 0
+    schemas = json.loads(result.stdout)
+    assert set(schemas) == {
+        "parcelkit.catalog/1",
+        "parcelkit.request/1",
+        "parcelkit.quote/1",
+        "parcelkit.plan/1",
+    }
+    for schema in schemas.values():
+        assert schema["type"] == "object"
+        assert "format" in schema["properties"]
+
+
+# --------------------------------------------------------------------------- quote
+
+
+def test_quote_json_parses_as_a_quote(spec_examples: Path, tmp_path: Path) -> None:
+    """A one-request file is quoted: exit 0, and ``--json`` stdout is a valid Quote."""
+    path = write_json(tmp_path / "request.json", example_request(spec_examples, 2))
+    result = invoke("quote", spec_examples / "catalog.json", path, "--json", *FAST)
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    quote = Quote.model_validate_json(result.stdout)
+    assert quote.request_id == "REQ-0003"
+    assert quote.served
+    assert "Status" not in result.stdout
+
+
+def test_quote_summary_and_output_file(spec_examples: Path, tmp_path: Path) -> None:
+    """Without ``--json`` a readable summary is printed; ``-o`` writes the JSON file."""
+    out = tmp_path / "quote.json"
+    result = invoke(
+        "quote",
+        spec_examples / "catalog.json",
+        spec_examples / "requests.json",
+        "--request-id",
+        "REQ-0003",
+        "-o",
+        out,
+        *FAST,
+    )
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "REQ-0003" in result.stdout and "Rp" in result.stdout
+    assert "Kopi" in result.stdout  # product names, not just skus
+    assert Quote.model_validate_json(out.read_text(encoding="utf-8")).request_id == "REQ-0003"
+
+
+def test_quote_needs_request_id_when_ambiguous(spec_examples: Path) -> None:
+    """A file of several requests without ``--request-id`` is bad input naming the ids."""
+    result = invoke("quote", spec_examples / "catalog.json", spec_examples / "requests.json")
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "--request-id" in result.output and "REQ-0002" in result.output
+
+
+def test_quote_unknown_request_id(spec_examples: Path) -> None:
+    """A ``--request-id`` that is not in the file is bad input."""
+    result = invoke(
+        "quote",
+        spec_examples / "catalog.json",
+        spec_examples / "requests.json",
+        "--request-id",
+        "REQ-9999",
+    )
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "REQ-9999" in result.output
+
+
+def test_quote_infeasible_budget(spec_examples: Path, tmp_path: Path) -> None:
+    """A Rp 40.000 budget cannot buy a parcel: exit 1 and the reasons are printed."""
+    request = example_request(spec_examples, 2)
+    request["tiers"] = [{"name": "staff", "parcels": 60, "budget": 40000}]
+    path = write_json(tmp_path / "cheap.json", request)
+    result = invoke("quote", spec_examples / "catalog.json", path, *FAST)
+    no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert "infeasible" in result.stdout
+    assert "Why it cannot be served" in result.stdout
+
+    as_json = invoke("quote", spec_examples / "catalog.json", path, "--json", *FAST)
+    assert as_json.exit_code == 1
+    quote = Quote.model_validate_json(as_json.stdout)
+    assert quote.reasons
+    assert quote.reasons[0] in as_json.stderr
+
+
+# --------------------------------------------------------------------------- verify
+
+
+@pytest.mark.parametrize("name", ["quote.json", "plan.json"])
+def test_verify_examples(spec_examples: Path, name: str) -> None:
+    """The spec's example quote and plan verify: exit 0."""
+    result = invoke(
+        "verify",
+        spec_examples / "catalog.json",
+        spec_examples / "requests.json",
+        spec_examples / name,
+    )
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Valid" in result.stdout
+
+
+def test_verify_corrupted_quote(spec_examples: Path, tmp_path: Path) -> None:
+    """A quote whose price was tampered with has violations: exit 1, listed."""
+    quote = json.loads((spec_examples / "quote.json").read_text(encoding="utf-8"))
+    quote["tiers"][0]["variants"][0]["price"] += 1000
+    path = write_json(tmp_path / "quote.json", quote)
+    result = invoke("verify", spec_examples / "catalog.json", spec_examples / "requests.json", path)
+    no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert "Violations" in result.stdout and "price" in result.stdout
+
+
+def test_verify_quote_for_another_request(spec_examples: Path, tmp_path: Path) -> None:
+    """A quote whose request is not among the requests is bad input."""
+    quote = json.loads((spec_examples / "quote.json").read_text(encoding="utf-8"))
+    quote["request_id"] = "REQ-0404"
+    path = write_json(tmp_path / "quote.json", quote)
+    result = invoke("verify", spec_examples / "catalog.json", spec_examples / "requests.json", path)
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "REQ-0404" in result.output
+
+
+# --------------------------------------------------------------------------- misc
+
+
+def test_demo() -> None:
+    """The demo shows the Karawang sample season and a quote, exit 0."""
+    result = invoke("demo", *FAST)
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Season" in result.stdout and "Quote" in result.stdout
+
+
+def test_help_does_not_load_the_solver() -> None:
+    """Importing the command line leaves OR-Tools unloaded, so ``--help`` is fast."""
+    code = "import sys, parcelkit.cli; print('ortools' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_python_m_parcelkit() -> None:
+    """``python -m parcelkit`` runs the same app."""
+    done = subprocess.run(
+        [sys.executable, "-m", "parcelkit", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("parcelkit ")
