@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from parcelkit.cli import app
-from parcelkit.models import Quote
+from parcelkit.errors import SolverError
+from parcelkit.models import Quote, Request, SolverInfo, Status
 
 runner = CliRunner()
 
@@ -240,6 +241,46 @@ def test_quote_infeasible_budget(spec_examples: Path, tmp_path: Path) -> None:
     quote = Quote.model_validate_json(as_json.stdout)
     assert quote.reasons
     assert quote.reasons[0] in as_json.stderr
+
+
+def test_quote_unknown_exits_3(
+    spec_examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quote whose time ran out before any answer or proof exits 3."""
+    import parcelkit.solve
+
+    def out_of_time(catalog: object, request: Request, **options: object) -> Quote:
+        return Quote(
+            request_id=request.id,
+            company=request.company,
+            status=Status.UNKNOWN,
+            reasons=("The time limit ran out.",),
+            solver=SolverInfo(name="stub", deterministic=False),
+        )
+
+    monkeypatch.setattr(parcelkit.solve, "quote", out_of_time)
+    path = write_json(tmp_path / "request.json", example_request(spec_examples, 2))
+    result = invoke("quote", spec_examples / "catalog.json", path)
+    no_crash(result)
+    assert result.exit_code == 3, result.output
+    assert "unknown" in result.stdout
+
+
+def test_solver_failure_exits_4(
+    spec_examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An internal solver failure is a message and exit 4, not a traceback."""
+    import parcelkit.solve
+
+    def broken(catalog: object, request: object, **options: object) -> Quote:
+        raise SolverError("the answer did not verify")
+
+    monkeypatch.setattr(parcelkit.solve, "quote", broken)
+    path = write_json(tmp_path / "request.json", example_request(spec_examples, 2))
+    result = invoke("quote", spec_examples / "catalog.json", path)
+    no_crash(result)
+    assert result.exit_code == 4
+    assert "did not verify" in result.stderr
 
 
 # --------------------------------------------------------------------------- verify
