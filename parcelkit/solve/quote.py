@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -49,6 +50,11 @@ from parcelkit.verify import check_quote
 log = logging.getLogger(__name__)
 
 SOLVER_NAME = "parcelkit CP-SAT (variant slots, staged)"
+
+LATER_STAGE_WORK = 0.5
+"""Deterministic seconds for each stage after the first: spread and preferences refine
+an answer that is already valid, and their bounds are weak, so they get a fixed,
+small amount of work and report their gap honestly."""
 
 
 def tier_spec(catalog: Catalog, request: Request, tier: Tier, stock: Mapping[str, int]) -> TierSpec:
@@ -116,8 +122,10 @@ def quote(
         return _infeasible(request, found, started, [])
 
     best: dict[str, int] = {}
+    parcels: dict[str, ParcelContents] = {}
+    left = dict(available)
     for tier in request.tiers:
-        status, price = best_parcel_price(specs[tier.name], limits)
+        status, price, parcel = best_parcel(specs[tier.name], limits)
         if status == Status.INFEASIBLE:
             found = diagnose.explain(
                 catalog,
@@ -131,9 +139,12 @@ def quote(
             return _infeasible(request, found, started, [])
         if status == Status.OPTIMAL and price is not None:
             best[tier.name] = price
+        if parcel is not None:
+            parcels[tier.name] = _fitting_parcel(specs[tier.name], tier, parcel, left, limits)
+            _take(left, tier.parcels, parcels[tier.name])
 
     qm = build_quote_model(catalog, request, specs, available, already, best)
-    staged = StagedSolve(qm.model, limits)
+    staged = StagedSolve(qm.model, limits, first_hint=_best_parcel_hint(qm, parcels))
     weights = producer_weights(catalog, stock)
     held_value = 0
     for term in objective.order:
@@ -150,7 +161,8 @@ def quote(
             expression = spread_term(qm, catalog, weights, reached)
         else:
             expression = preference_term(qm, catalog, request)
-        outcome = staged.run(term, expression)
+        first = term == objective.order[0]
+        outcome = staged.run(term, expression, work=None if first else LATER_STAGE_WORK)
         if outcome.status == Status.INFEASIBLE and staged.solution is None:
             return _after_infeasible(catalog, request, specs, available, already, limits, started)
         if staged.solution is None:
@@ -214,16 +226,71 @@ def _checker(
     return check
 
 
-def best_parcel_price(spec: TierSpec, limits: Limits) -> tuple[Status, int | None]:
-    """The priciest single valid parcel of a tier (stock per parcel only)."""
+ParcelContents = tuple[str, dict[str, int]]
+"""A packaging id and the quantity per sku of one parcel."""
+
+
+def best_parcel(spec: TierSpec, limits: Limits) -> tuple[Status, int | None, ParcelContents | None]:
+    """The priciest single valid parcel of a tier (stock per parcel only).
+
+    Its price bounds the tier's value per parcel; its contents, given to every
+    parcel of the tier, are the first hint of the quote model.
+    """
     model = cp_model.CpModel()
     composition = add_composition(model, spec, "best")
     model.maximize(composition.price)
     solver = parameters(limits)
     status = STATUS_MAP.get(solver.solve(model), Status.UNKNOWN)
-    if status in (Status.OPTIMAL, Status.FEASIBLE):
-        return status, int(solver.value(composition.price))
-    return status, None
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return status, None, None
+    package = next(k for k, var in composition.packaging.items() if solver.boolean_value(var))
+    contents = {sku: int(solver.value(q)) for sku, q in composition.qty.items()}
+    return status, int(solver.value(composition.price)), (package, contents)
+
+
+def _fitting_parcel(
+    spec: TierSpec, tier: Tier, parcel: ParcelContents, left: Mapping[str, int], limits: Limits
+) -> ParcelContents:
+    """The best parcel if the stock left fills the whole tier with it; else the best that does."""
+    package, contents = parcel
+    if left[package] >= tier.parcels and all(
+        left[sku] >= qty * tier.parcels for sku, qty in contents.items()
+    ):
+        return parcel
+    per_parcel = {sku: min(most, left[sku] // tier.parcels) for sku, most in spec.max_same.items()}
+    boxes = tuple(p for p in spec.packaging if left[p.id] >= tier.parcels)
+    narrowed = replace(spec, max_same=per_parcel, packaging=boxes or spec.packaging)
+    _, _, fitting = best_parcel(narrowed, limits)
+    return fitting or parcel
+
+
+def _take(left: dict[str, int], count: int, parcel: ParcelContents) -> None:
+    package, contents = parcel
+    left[package] -= count
+    for sku, qty in contents.items():
+        left[sku] -= qty * count
+
+
+def _best_parcel_hint(
+    qm: QuoteModel, parcels: Mapping[str, ParcelContents]
+) -> dict[cp_model.IntVar, int]:
+    """Hint: every parcel of a tier in its first slot, holding the tier's best parcel."""
+    hint: dict[cp_model.IntVar, int] = {}
+    for slots in qm.tiers:
+        best = parcels.get(slots.tier.name)
+        if best is None:
+            continue
+        package, contents = best
+        for index, (composition, count) in enumerate(zip(slots.slots, slots.counts, strict=True)):
+            first = index == 0
+            hint[count] = slots.tier.parcels if first else 0
+            hint[composition.active] = int(first)
+            for sku, chain in composition.steps.items():
+                for k, step in enumerate(chain):
+                    hint[step] = int(first and contents.get(sku, 0) > k)
+            for package_id, chosen in composition.packaging.items():
+                hint[chosen] = int(first and package_id == package)
+    return hint
 
 
 def _has_preferences(request: Request) -> bool:
@@ -361,4 +428,4 @@ def _info(started: float, stages: list[Stage], deterministic: bool) -> SolverInf
     )
 
 
-__all__ = ["QuoteObjective", "best_parcel_price", "quote", "tier_spec", "with_totals"]
+__all__ = ["QuoteObjective", "best_parcel", "quote", "tier_spec", "with_totals"]

@@ -10,7 +10,7 @@ no longer reproducible and says so.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil, floor
 
 from ortools.sat.python import cp_model
@@ -90,9 +90,16 @@ class StagedSolve:
     outcomes: list[StageOutcome] = field(default_factory=list)
     solution: list[int] | None = None
     _solver: cp_model.CpSolver | None = None
+    first_hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
+    """A (partial) hint for the first stage, before any solution exists."""
 
     def run(
-        self, name: str, objective: cp_model.LinearExprT, *, maximize: bool = True
+        self,
+        name: str,
+        objective: cp_model.LinearExprT,
+        *,
+        maximize: bool = True,
+        work: float | None = None,
     ) -> StageOutcome:
         """Optimize ``objective`` with the earlier stages held, hinting the last solution."""
         if maximize:
@@ -100,7 +107,8 @@ class StagedSolve:
         else:
             self.model.minimize(objective)
         self._hint()
-        solver = parameters(self.limits)
+        limits = self.limits if work is None else replace(self.limits, work_per_stage=work)
+        solver = parameters(limits)
         code = solver.solve(self.model)
         if code == cp_model.MODEL_INVALID:
             raise SolverError(f"stage {name}: CP-SAT says the model is invalid")
@@ -113,7 +121,7 @@ class StagedSolve:
             bound = solver.best_objective_bound
         stopped = (
             status in (Status.FEASIBLE, Status.UNKNOWN)
-            and solver.response_proto.deterministic_time < 0.99 * self.limits.work_per_stage
+            and solver.response_proto.deterministic_time < 0.99 * limits.work_per_stage
         )
         outcome = StageOutcome(name, status, objective_value, bound, stopped)
         self.outcomes.append(outcome)
@@ -131,6 +139,8 @@ class StagedSolve:
     def _hint(self) -> None:
         self.model.clear_hints()  # type: ignore[no-untyped-call]
         if self.solution is None:
+            for var, value in self.first_hint.items():
+                self.model.add_hint(var, value)
             return
         for index, value in enumerate(self.solution):
             self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
