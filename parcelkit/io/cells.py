@@ -30,15 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
 EMPTY_MARKER: Final = "-"
 """The cell text for an empty list or an empty set of category ranges."""
-
-EXCEL_ERRORS: Final = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
-)
 
 TRUE_WORDS: Final = frozenset({"true", "ya", "1"})
 FALSE_WORDS: Final = frozenset({"false", "tidak", "0"})
@@ -60,6 +57,20 @@ _DECIMAL_COMMA = re.compile(r"^(\d{1,3}(?:\.\d{3})*|\d+),(\d{1,2})$")
 _SIGNED_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _DECIMAL_TEXT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _RANGE = re.compile(r"^(\d+)\s*(?:-\s*(\d+))?$")
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A workbook cell holding an Excel error such as ``#DIV/0!`` (a formula that failed).
+
+    Told apart from text by the cell's type, so that the text ``#N/A`` typed
+    into a CSV file is still just text.
+    """
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class CellError(ValueError):
@@ -225,8 +236,6 @@ def parse_date(cell: object) -> dt.date:
 def parse_text(cell: object) -> str:
     """Text; a number Excel stored for an id or a name is read back as its digits."""
     if isinstance(cell, str):
-        if cell.strip() in EXCEL_ERRORS:
-            raise CellError("the cell holds an Excel error", TEXT_EXPECTED)
         return cell
     if isinstance(cell, bool):
         raise CellError("a true/false cell where text was expected", TEXT_EXPECTED)

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from parcelkit.errors import Problem
 from parcelkit.io.cells import (
     CellError,
+    ExcelError,
     cell_text,
     is_blank,
     parse_bool,
@@ -339,6 +340,8 @@ def parse_row(layout: Layout, row: Row, file: str, label: str) -> Parsed:
         if raw is None:
             continue
         try:
+            if isinstance(raw, ExcelError):
+                raise CellError(f"the cell holds the Excel error {raw}", "a value, not an error")
             value = column.parse(raw)
         except CellError as exc:
             parsed.failed.add(column.name)

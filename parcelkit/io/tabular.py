@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from parcelkit.errors import Problem
+from parcelkit.io.cells import ExcelError
 
 CellValue = str | int | bool | Decimal | dt.date | None
 """What the writers accept in a cell."""
@@ -77,11 +79,18 @@ def read_workbook(
         for name in names:
             title = titles.get(name)
             if title is not None:
-                rows = [tuple(row) for row in workbook[title].iter_rows(values_only=True)]
+                rows = [tuple(map(_value, row)) for row in workbook[title].iter_rows()]
                 sheets[name] = _sheet(title, rows)
         return sheets, []
     finally:
         workbook.close()
+
+
+def _value(cell: Any) -> object:
+    """A workbook cell's value; an error cell (``#DIV/0!``) as `ExcelError`, not text."""
+    if getattr(cell, "data_type", None) == "e":
+        return ExcelError(str(cell.value))
+    return cell.value
 
 
 def read_csv_folder(
@@ -136,12 +145,28 @@ def _sheet(label: str, rows: Sequence[tuple[object, ...]]) -> Sheet:
     return Sheet(label=label, header=header, rows=numbered)
 
 
+_NOT_IN_WORKBOOKS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+"""Control characters (carriage return included) that a worksheet cannot store."""
+
 Table = tuple[str, Sequence[str], Sequence[Sequence[CellValue]]]
 """A table to write: sheet name, header, rows."""
 
 
 def write_workbook(path: Path, tables: Sequence[Table]) -> None:
-    """Write ``tables`` as the sheets of a new .xlsx workbook, header in bold."""
+    """Write ``tables`` as the sheets of a new .xlsx workbook, header in bold.
+
+    Raises `ValueError`, before anything is written, for text a worksheet
+    cannot hold (control characters; a carriage return would read back as a
+    line feed).
+    """
+    for name, _, rows in tables:
+        for row in rows:
+            for value in row:
+                if isinstance(value, str) and _NOT_IN_WORKBOOKS.search(value):
+                    raise ValueError(
+                        f"sheet {name}: the text {value!r} holds a control character that an "
+                        "Excel workbook cannot store; save as JSON or CSV instead"
+                    )
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -168,9 +193,10 @@ def _xlsx_cell(sheet: Any, value: CellValue, cell_type: Any) -> Any:
         # decimal goes in as text so that it reads back exactly.
         exact = Decimal(repr(float(value))) == value
         return float(value) if exact else format(value, "f")
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str):
         cell = cell_type(sheet, value=value)
-        cell.data_type = "s"  # text that merely starts with '=', not a formula
+        # openpyxl takes "=..." for a formula and "#N/A" for an error; these are text.
+        cell.data_type = "s"
         return cell
     return value
 
