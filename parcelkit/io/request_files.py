@@ -49,6 +49,8 @@ from parcelkit.models import DEFAULT_RULES, Catalog, Request, requests_problems
 PREFERENCE_KINDS = {"category": "categories", "sku": "skus"}
 """The ``kind`` cells of the preferences sheet and the collection each fills."""
 
+PREFERENCE_COLLECTIONS = {collection: kind for kind, collection in PREFERENCE_KINDS.items()}
+
 Locator = Callable[[Problem], Problem]
 
 
@@ -313,7 +315,7 @@ class _SheetReader:
             if isinstance(request_id, str) and request_id.strip():
                 by_request.setdefault(request_id.strip(), []).append(_TierRow(row, parsed))
             else:
-                self._missing(TIERS, self.tiers, row, parsed, "request_id")
+                self._missing(self.tiers, row, parsed, "request_id")
         return by_request
 
     def _preference_rows(self) -> _Preferences:
@@ -326,7 +328,7 @@ class _SheetReader:
             values = parsed.record
             gaps = [n for n in PREFERENCES.names if n not in values]
             for name in gaps:
-                self._missing(PREFERENCES, bound, row, parsed, name)
+                self._missing(bound, row, parsed, name)
             if gaps:
                 continue
             request_id, key = values["request_id"].strip(), values["key"].strip()
@@ -353,7 +355,7 @@ class _SheetReader:
             found.rows_of.setdefault(request_id, []).append(row.number)
         return found
 
-    def _missing(self, layout: Layout, bound: Bound, row: Row, parsed: Parsed, name: str) -> None:
+    def _missing(self, bound: Bound, row: Row, parsed: Parsed, name: str) -> None:
         if name not in parsed.failed and name not in bound.absent:
             self._at(bound, row, name, "required value is missing", None, "a value")
 
@@ -411,14 +413,9 @@ class _SheetReader:
                 failed=tier.parsed.failed,
                 absent=self.tiers.absent,
             )
-        if loc[:1] == ("preferences",) and self.preferences is not None:
-            key = loc[2] if len(loc) > 2 else None
-            kind = (
-                {v: k for k, v in PREFERENCE_KINDS.items()}.get(str(loc[1]))
-                if len(loc) > 1
-                else None
-            )
-            number = preferences.rows.get((request_id, kind or "", str(key)))
+        if loc[:1] == ("preferences",) and len(loc) > 2 and self.preferences is not None:
+            kind = PREFERENCE_COLLECTIONS.get(str(loc[1]), "")
+            number = preferences.rows.get((request_id, kind, str(loc[2])))
             if number is not None:
                 return [
                     Problem(
