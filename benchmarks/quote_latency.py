@@ -40,7 +40,8 @@ class Row:
     tiers: int
     status: str
     wall_s: float
-    max_gap: float | None
+    gaps: dict[str, float | None]
+    """Gap per stage name (value, spread, preferences)."""
     violations: int
 
 
@@ -76,7 +77,6 @@ def measure(catalog: Catalog, request: Request, kind: str, time_limit: float) ->
     started = time.perf_counter()
     result = quote(catalog, request, time_limit=time_limit)
     wall = time.perf_counter() - started
-    gaps = [s.gap for s in result.solver.stages if s.gap is not None]
     violations = len(check_quote(catalog, request, result)) if result.served else 0
     return Row(
         request_id=request.id,
@@ -85,26 +85,36 @@ def measure(catalog: Catalog, request: Request, kind: str, time_limit: float) ->
         tiers=len(request.tiers),
         status=result.status.value,
         wall_s=round(wall, 4),
-        max_gap=max(gaps) if gaps else None,
+        gaps={s.name: s.gap for s in result.solver.stages},
         violations=violations,
     )
 
 
 def summarize(rows: list[Row]) -> str:
-    """Median and p95 wall time, status counts and gaps, as plain text."""
+    """Median and p95 wall time, status counts and the gaps per stage, as plain text."""
+    if not rows:
+        return "quotes: 0"
     times = sorted(r.wall_s for r in rows)
     p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-    gaps = [r.max_gap for r in rows if r.max_gap is not None]
-    over = sum(1 for g in gaps if g > 0.01)
+    statuses = sorted(Counter(r.status for r in rows).items())
     lines = [
         f"quotes: {len(rows)}",
         f"wall time: median {statistics.median(times):.3f} s, p95 {p95:.3f} s, "
         f"max {times[-1]:.3f} s",
-        "status: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(Counter(r.status for r in rows).items())),
-        f"largest stage gap: {max(gaps) if gaps else 0:.4f}; quotes with a gap over 1 %: {over}",
-        f"violations found by verify: {sum(r.violations for r in rows)}",
+        "status: " + ", ".join(f"{k} {v}" for k, v in statuses),
     ]
+    for stage in ("value", "spread", "preferences"):
+        gaps = [r.gaps[stage] for r in rows if stage in r.gaps]
+        known = sorted(g for g in gaps if g is not None)
+        if not gaps:
+            continue
+        within = sum(1 for g in known if g <= 0.01)
+        median = statistics.median(known) if known else float("nan")
+        lines.append(
+            f"{stage} stage: {len(gaps)} run, {within} within 1 % of the bound, "
+            f"median gap {median:.4f}, no gap known {len(gaps) - len(known)}"
+        )
+    lines.append(f"violations found by verify: {sum(r.violations for r in rows)}")
     return "\n".join(lines)
 
 

@@ -41,6 +41,7 @@ from parcelkit.models import (
     Variant,
     effective_rules,
 )
+from parcelkit.models.money import rupiah as _rp
 
 __all__ = [
     "FAIRNESS_POLICIES",
@@ -153,12 +154,6 @@ class _Index:
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def _rp(amount: int) -> str:
-    """Rupiah as documents and the terminal write it: ``Rp250.000``."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
 def _share(value: Decimal | Fraction | float | int) -> Fraction:
@@ -548,7 +543,8 @@ def _check_tiers_match(request: Request, quote: Quote, where: _Where) -> Iterato
             yield here.at("tiers", f"{tier_quote.parcels} parcels, the request asks {tier.parcels}")
         if tier_quote.budget != tier.budget:
             yield here.at(
-                "tiers", f"budget {_rp(tier_quote.budget)}, the request says {_rp(tier.budget)}"
+                "tiers",
+                f"budget {_rp(tier_quote.budget)}, the request says {_rp(tier.budget)}",
             )
     for name in wanted:
         if name not in seen:

@@ -25,6 +25,7 @@ from decimal import ROUND_DOWN, Decimal
 from ortools.sat.python import cp_model
 
 from parcelkit.models import Catalog, Product, Request, Rules, Suggestion, Tier
+from parcelkit.models.money import rupiah
 from parcelkit.solve.eligibility import product_exclusion
 from parcelkit.solve.parcel import Composition, Guards, TierSpec, add_composition
 from parcelkit.solve.quote_model import build_quote_model
@@ -35,6 +36,7 @@ RULE_WORDS = {
     "exclude_tags": "exclude_tags",
     "min_shelf_life_days": "min_shelf_life_days",
     "stock": "no stock left",
+    "min_order": "a min_order this order cannot reach",
 }
 
 
@@ -66,26 +68,21 @@ class Diagnosis:
         self.suggestions = kept
 
 
-def rupiah(amount: int) -> str:
-    """``Rp250.000``: the official way of writing rupiah."""
-    return "Rp" + f"{amount:,}".replace(",", ".")
-
-
 def precheck(
     catalog: Catalog,
     request: Request,
     specs: Mapping[str, TierSpec],
     stock: Mapping[str, int],
-    ordered: Mapping[str, int],
 ) -> Diagnosis:
     """Infeasibility that arithmetic alone proves, explained; empty when none is found."""
-    del ordered
     found = Diagnosis()
     for tier in request.tiers:
         spec = specs[tier.name]
+        before = len(found.reasons)
         _check_categories(catalog, tier, spec, stock, found)
         _check_packaging(catalog, tier, spec, stock, found)
-        _check_stock(tier, spec, stock, found)
+        if len(found.reasons) == before:  # stock matters only once something qualifies
+            _check_stock(tier, spec, stock, found)
     return found
 
 
@@ -105,10 +102,15 @@ def _check_categories(
         in_category = [p for p in catalog.products if p.category == category]
         why: dict[str, list[Product]] = {}
         for product in in_category:
-            rule = product_exclusion(product, spec.rules, stock[product.sku]) or "stock"
+            rule = product_exclusion(product, spec.rules, stock[product.sku]) or "min_order"
             why.setdefault(rule, []).append(product)
         listed = ", ".join(
             f"{len(products)} by {RULE_WORDS.get(rule, rule)}"
+            + (
+                " (" + ", ".join(f"{p.name} needs {p.min_order}" for p in products[:4]) + ")"
+                if rule == "min_order"
+                else ""
+            )
             for rule, products in sorted(why.items())
         )
         found.reasons.append(
@@ -225,16 +227,16 @@ def explain(
     stock: Mapping[str, int],
     ordered: Mapping[str, int],
     limits: Limits,
-    check: Callable[[Request], bool] | None = None,
 ) -> Diagnosis:
-    """Explain an infeasible request found by the solver (see the module docstring)."""
+    """Explain an infeasible request found by the solver (see the module docstring).
+
+    The suggestions are not checked here: `Diagnosis.verified` does that.
+    """
     found = Diagnosis()
     for tier in request.tiers:
         _explain_tier(catalog, request, tier, specs[tier.name], stock, limits, found)
     if not found:
         _explain_order(catalog, request, specs, stock, ordered, limits, found)
-    if check is not None:
-        found.verified(request, check)
     return found
 
 
@@ -540,7 +542,7 @@ def _explain_order(
         served = int(solver.value(slots.served))
         if served >= slots.tier.parcels:
             continue
-        short = _shortest_goods(catalog, slots.spec, stock)
+        short = _shortest_goods(slots.spec, stock)
         found.reasons.append(
             f"Tier '{slots.tier.name}': stock serves only {served} of the "
             f"{slots.tier.parcels} parcels asked, with the other tiers served too; "
@@ -583,8 +585,7 @@ def _feasible(model: cp_model.CpModel, limits: Limits) -> bool:
     return parameters(limits).solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _shortest_goods(catalog: Catalog, spec: TierSpec, stock: Mapping[str, int]) -> str:
-    del catalog
+def _shortest_goods(spec: TierSpec, stock: Mapping[str, int]) -> str:
     boxes = sum(stock[p.id] for p in spec.packaging)
     units = sum(stock[p.sku] for p in spec.products)
     return f"the eligible products ({units} units) or packaging ({boxes} boxes)"
@@ -664,4 +665,4 @@ def apply(request: Request, suggestion: Suggestion) -> Request:
     return Request.model_validate(data)
 
 
-__all__ = ["Diagnosis", "apply", "explain", "precheck", "rupiah"]
+__all__ = ["Diagnosis", "apply", "explain", "precheck"]

@@ -3,9 +3,10 @@
 - ``value``: what the company gets for its budget, the quote's total (fees
   included). Parcels near the budget are worth more to the company.
 - ``spread``: how widely the order spreads over producers: the producers that
-  sell anything (each weighted, more for producers that have sold least when
-  the caller passes the stock left), then, among equals, the smallest largest
-  producer share of the quote's revenue.
+  sell anything, each weighted, more for producers that have sold least when
+  the caller passes the stock left. (`parcelkit.solve.spread` gives its
+  proven bound and a diverse first answer that spreads the parcels evenly over
+  the variants, so no producer carries a tier alone.)
 - ``preferences``: the company's likes and dislikes, per unit ordered.
 
 `QuoteObjective` orders them; each stage holds the earlier ones (value within
@@ -14,7 +15,7 @@ a small tolerance, the others exactly).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -22,12 +23,10 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from parcelkit.models import Catalog, Request
+from parcelkit.solve.parcel import Composition
 from parcelkit.solve.quote_model import QuoteModel
 
 Term = Literal["value", "spread", "preferences"]
-
-SHARE_STEPS = 1000
-"""The largest producer share is measured in thousandths of the quote's value."""
 
 
 class QuoteObjective(BaseModel):
@@ -79,42 +78,79 @@ def producer_weights(catalog: Catalog, stock: Mapping[str, int] | None) -> dict[
     return weights
 
 
-def spread_term(
-    qm: QuoteModel, catalog: Catalog, weights: Mapping[str, int], value_reached: int
-) -> cp_model.LinearExpr:
-    """Weighted producers that sell anything, then minus the largest producer share.
-
-    The share is measured against ``value_reached`` (the held value) so it stays
-    linear: ``SHARE_STEPS x revenue_j <= share x value_reached`` for every j.
-    """
-    model = qm.model
+def owners(catalog: Catalog) -> dict[str, str]:
+    """sku or packaging id -> the producer whose revenue it is (packaging with a maker only)."""
     owner = {p.sku: p.producer_id for p in catalog.products}
     owner.update({p.id: p.producer_id for p in catalog.packaging if p.producer_id})
-    price = {p.sku: p.price for p in catalog.products}
-    price.update({p.id: p.price for p in catalog.packaging})
-    goods: dict[str, list[str]] = {}
-    for key in qm.used:
-        if key in owner:
-            goods.setdefault(owner[key], []).append(key)
-    share = model.new_int_var(0, SHARE_STEPS, "largest_share")
-    sells = []
-    for producer_id, keys in sorted(goods.items()):
-        flag = model.new_bool_var(f"sells:{producer_id}")
-        model.add_bool_or([qm.used[k] for k in keys]).only_enforce_if(flag)
-        sells.append(weights.get(producer_id, 10) * flag)
-        revenue = cp_model.LinearExpr.weighted_sum(
-            [qm.total_units[k] for k in keys], [price[k] for k in keys]
-        )
-        model.add(SHARE_STEPS * revenue <= share * max(1, value_reached))
-    return (SHARE_STEPS + 1) * cp_model.LinearExpr.sum(sells) - share
+    return owner
 
 
-def preference_term(qm: QuoteModel, catalog: Catalog, request: Request) -> cp_model.LinearExpr:
-    """Sum over units ordered of the company's weight for their sku and category."""
-    likes = request.preferences
+def first_units(
+    composition: Composition, owner: Mapping[str, str]
+) -> dict[str, list[cp_model.IntVar]]:
+    """Per producer in ``owner``, the literals "the composition holds one of its goods"."""
+    firsts: dict[str, list[cp_model.IntVar]] = {}
+    for sku, chain in composition.steps.items():
+        if chain and sku in owner:
+            firsts.setdefault(owner[sku], []).append(chain[0])
+    for package_id, chosen in composition.packaging.items():
+        if package_id in owner:
+            firsts.setdefault(owner[package_id], []).append(chosen)
+    return firsts
+
+
+def sells_term(
+    model: cp_model.CpModel,
+    compositions: Sequence[Composition],
+    owner: Mapping[str, str],
+    weights: Mapping[str, int],
+) -> cp_model.LinearExpr:
+    """The weighted count of producers that sell something in ``compositions``.
+
+    ``sells_j <= sum of j's first-unit literals`` is linear, so the LP relaxation
+    already knows a parcel of n items adds at most n producers.
+    """
+    firsts: dict[str, list[cp_model.IntVar]] = {}
+    for composition in compositions:
+        for producer_id, literals in first_units(composition, owner).items():
+            firsts.setdefault(producer_id, []).extend(literals)
     terms = []
-    for product in catalog.products:
-        weight = likes.categories.get(product.category, 0) + likes.skus.get(product.sku, 0)
-        if weight and product.sku in qm.total_units:
-            terms.append(weight * qm.total_units[product.sku])
+    for producer_id, literals in sorted(firsts.items()):
+        sells = model.new_bool_var(f"sells:{producer_id}")
+        model.add(sells <= cp_model.LinearExpr.sum(literals))
+        terms.append(weights.get(producer_id, 10) * sells)
     return cp_model.LinearExpr.sum(terms)
+
+
+def spread_term(
+    qm: QuoteModel, owner: Mapping[str, str], weights: Mapping[str, int]
+) -> cp_model.LinearExpr:
+    """The quote's spread: the weighted count of producers that sell anything in it."""
+    compositions = [c for tier in qm.tiers for c in tier.slots]
+    return sells_term(qm.model, compositions, owner, weights)
+
+
+def sku_preferences(catalog: Catalog, request: Request) -> dict[str, int]:
+    """The company's weight per unit of each sku: its category's plus its own (non-zero only)."""
+    likes = request.preferences
+    weights = {
+        p.sku: likes.categories.get(p.category, 0) + likes.skus.get(p.sku, 0)
+        for p in catalog.products
+    }
+    return {sku: w for sku, w in weights.items() if w}
+
+
+def parcel_preference(composition: Composition, likes: Mapping[str, int]) -> cp_model.LinearExpr:
+    """One parcel's preference score: the weights of the units it holds."""
+    skus = [sku for sku in likes if sku in composition.qty]
+    return cp_model.LinearExpr.weighted_sum(
+        [composition.qty[sku] for sku in skus], [likes[sku] for sku in skus]
+    )
+
+
+def preference_term(qm: QuoteModel, likes: Mapping[str, int]) -> cp_model.LinearExpr:
+    """The quote's preference score: the weights of all units ordered."""
+    skus = [sku for sku in likes if sku in qm.total_units]
+    return cp_model.LinearExpr.weighted_sum(
+        [qm.total_units[sku] for sku in skus], [likes[sku] for sku in skus]
+    )

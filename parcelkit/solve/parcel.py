@@ -22,6 +22,9 @@ from ortools.sat.python import cp_model
 
 from parcelkit.models import EffectiveRules, Packaging, Product
 
+ParcelContents = tuple[str, dict[str, int]]
+"""One parcel as plain data: a packaging id and the quantity per sku (qty > 0)."""
+
 
 @dataclass(frozen=True)
 class TierSpec:

@@ -2,74 +2,196 @@
 
 1. Work out each tier's effective rules and what it may use (`eligibility`).
 2. Cheap checks that prove infeasibility in words (`diagnose.precheck`).
-3. The best single parcel per tier: a proven upper bound on value, and the
-   first hint.
+3. The priciest single parcel per tier (`single`): a proven bound on value,
+   and, filled into every parcel the stock allows, the first candidate answer.
 4. The quote model (`quote_model`), solved in stages (`stages`) in the
-   order of the `QuoteObjective`.
-5. The answer as a `Quote`, checked by `parcelkit.verify` before it is
-   returned: a quote that does not verify raises `SolverError`.
+   order of the `QuoteObjective`. The spread stage starts from diverse parcels
+   and has a proven bound (`spread`); a stage whose candidate reaches its
+   bound needs no search.
+5. The answer as a `Quote` (`answer`), checked by `parcelkit.verify` before
+   it is returned: a quote that does not verify raises `SolverError`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
 from parcelkit.errors import SolverError
 from parcelkit.models import (
     Catalog,
-    Item,
-    ProducerSales,
     Quote,
     Request,
     SolverInfo,
     Stage,
     Status,
+    Suggestion,
     Tier,
-    TierQuote,
-    Variant,
-    effective_rules,
 )
+from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve import diagnose
+from parcelkit.solve.answer import read_tier, with_totals
+from parcelkit.solve.bounds import preference_bound, spread_bound, value_window
 from parcelkit.solve.eligibility import available_stock, eligible_for
 from parcelkit.solve.objectives import (
     QuoteObjective,
+    Term,
+    owners,
     preference_term,
     producer_weights,
+    sku_preferences,
     spread_term,
 )
-from parcelkit.solve.parcel import TierSpec, add_composition
+from parcelkit.solve.parcel import TierSpec
 from parcelkit.solve.quote_model import QuoteModel, build_quote_model
-from parcelkit.solve.stages import STATUS_MAP, Limits, StagedSolve, parameters
+from parcelkit.solve.single import (
+    Aims,
+    Fill,
+    Ledger,
+    Window,
+    best_parcel,
+    fill_tier,
+    top_window,
+)
+from parcelkit.solve.stages import Limits, StagedSolve, parameters
 from parcelkit.verify import check_quote
 
 log = logging.getLogger(__name__)
 
 SOLVER_NAME = "parcelkit CP-SAT (variant slots, staged)"
 
-LATER_STAGE_WORK = 0.5
-"""Deterministic seconds for each stage after the first: spread and preferences refine
-an answer that is already valid, and their bounds are weak, so they get a fixed,
-small amount of work and report their gap honestly."""
+STAGE_WORK = 0.4
+"""Deterministic seconds for the first stage's search, and for each single-parcel
+solve. Most first stages are proven without a search (the candidate reaches the
+best-parcel bound); the rest mostly end within 1 % of it by then (measured with
+benchmarks/quote_latency.py)."""
+
+LATER_STAGE_WORK = 0.05
+"""Deterministic seconds for a stage after the first when its candidate does not
+reach its bound: it refines an answer that is already valid, so it gets a fixed,
+small amount of work and reports its gap honestly."""
 
 
 def tier_spec(catalog: Catalog, request: Request, tier: Tier, stock: Mapping[str, int]) -> TierSpec:
-    """The plain-number description of what a tier's parcels may hold."""
-    rules = effective_rules(request, tier)
+    """The plain-number description of what a tier's parcels may hold.
+
+    A sku's most units per parcel is the least of max_same_product, its stock
+    and what the budget affords next to the cheapest packaging and the fees;
+    a sku the budget cannot afford once is left out.
+    """
+    rules = rules_of(request, tier)
     eligible = eligible_for(catalog, rules, stock)
-    max_same = {p.sku: min(rules.max_same_product, stock[p.sku]) for p in eligible.products}
+    fees = request.fees.per_parcel
+    cheapest_box = min((p.price for p in eligible.packaging), default=0)
+    room = tier.budget - fees - cheapest_box
+    max_same = {
+        p.sku: min(rules.max_same_product, stock[p.sku], max(0, room) // p.price)
+        for p in eligible.products
+    }
     return TierSpec(
         rules=rules,
         budget=tier.budget,
-        fees=request.fees.per_parcel,
-        products=eligible.products,
+        fees=fees,
+        products=tuple(p for p in eligible.products if max_same[p.sku] > 0),
         packaging=eligible.packaging,
-        max_same=max_same,
+        max_same={sku: most for sku, most in max_same.items() if most > 0},
     )
+
+
+def request_specs(
+    catalog: Catalog, request: Request, stock: Mapping[str, int], ordered: Mapping[str, int]
+) -> dict[str, TierSpec]:
+    """Every tier's spec, without the skus whose min_order this request cannot reach.
+
+    A sku is only worth a variable when all the request's parcels, each taking
+    as many units as its tier allows, plus the units already ordered, could
+    meet its min_order; otherwise using it at all is infeasible. Dropping such
+    skus up front also tightens the best-parcel bounds of the value stage.
+    """
+    specs = {t.name: tier_spec(catalog, request, t, stock) for t in request.tiers}
+    reach: dict[str, int] = dict(ordered)
+    for tier in request.tiers:
+        for sku, most in specs[tier.name].max_same.items():
+            reach[sku] = reach.get(sku, 0) + most * tier.parcels
+    short = {p.sku for p in catalog.products if reach.get(p.sku, 0) < p.min_order}
+    if not short:
+        return specs
+    return {
+        name: replace(
+            spec,
+            products=tuple(p for p in spec.products if p.sku not in short),
+            max_same={k: v for k, v in spec.max_same.items() if k not in short},
+        )
+        for name, spec in specs.items()
+    }
+
+
+@dataclass
+class _Run:
+    """What one call of `quote` works with, and the ways it can end."""
+
+    catalog: Catalog
+    request: Request
+    available: dict[str, int]
+    ordered: dict[str, int]
+    limits: Limits
+    started: float
+
+    def __post_init__(self) -> None:
+        self.specs = request_specs(self.catalog, self.request, self.available, self.ordered)
+
+    def servable(self, changed: Request) -> bool:
+        """Whether ``changed`` (a suggestion applied) can be served from the same stock."""
+        return servable(
+            self.catalog, changed, stock=self.available, ordered=self.ordered, limits=self.limits
+        )
+
+    def infeasible(self, found: diagnose.Diagnosis, stages: Sequence[Stage]) -> Quote:
+        """The proven-infeasible answer, with reasons and checked suggestions."""
+        found.verified(self.request, self.servable)
+        return self._quote(Status.INFEASIBLE, stages, True, found.reasons, found.suggestions)
+
+    def explained(self, stages: Sequence[Stage]) -> Quote:
+        """Explain, by solving, why the request is infeasible."""
+        found = diagnose.explain(
+            self.catalog, self.request, self.specs, self.available, self.ordered, self.limits
+        )
+        return self.infeasible(found, stages)
+
+    def unknown(self, reason: str, stages: Sequence[Stage], deterministic: bool) -> Quote:
+        """Neither an answer nor a proof within the limits."""
+        return self._quote(Status.UNKNOWN, stages, deterministic, [reason], [])
+
+    def _quote(
+        self,
+        status: Status,
+        stages: Sequence[Stage],
+        deterministic: bool,
+        reasons: Sequence[str],
+        suggestions: Sequence[Suggestion],
+    ) -> Quote:
+        return Quote(
+            request_id=self.request.id,
+            company=self.request.company,
+            status=status,
+            reasons=tuple(reasons),
+            suggestions=tuple(suggestions),
+            solver=self.info(stages, deterministic),
+        )
+
+    def info(self, stages: Sequence[Stage], deterministic: bool) -> SolverInfo:
+        """The ``solver`` block: name, wall time, stages, reproducibility."""
+        return SolverInfo(
+            name=SOLVER_NAME,
+            wall_time_s=round(time.monotonic() - self.started, 3),
+            stages=tuple(stages),
+            deterministic=deterministic,
+        )
 
 
 def quote(
@@ -105,94 +227,130 @@ def quote(
     """
     started = time.monotonic()
     objective = objective or QuoteObjective()
-    available = available_stock(catalog, stock)
-    already = dict(ordered or {})
-    specs = {t.name: tier_spec(catalog, request, t, available) for t in request.tiers}
-    stages = len(objective.order) + 1
     limits = Limits(
-        work_per_stage=max(0.05, time_limit / (2 * stages)),
+        work_per_stage=min(STAGE_WORK, max(0.05, time_limit / (2 * (len(objective.order) + 1)))),
         deadline=started + time_limit,
         seed=seed,
         workers=workers,
     )
+    run = _Run(
+        catalog, request, available_stock(catalog, stock), dict(ordered or {}), limits, started
+    )
 
-    found = diagnose.precheck(catalog, request, specs, available, already)
+    found = diagnose.precheck(catalog, request, run.specs, run.available)
     if found:
-        found.verified(request, _checker(catalog, stock, already, limits))
-        return _infeasible(request, found, started, [])
-
-    best: dict[str, int] = {}
-    parcels: dict[str, ParcelContents] = {}
-    left = dict(available)
+        return run.infeasible(found, [])
+    best_price: dict[str, int] = {}
     for tier in request.tiers:
-        status, price, parcel = best_parcel(specs[tier.name], limits)
+        status, price, _ = best_parcel(run.specs[tier.name], limits)
         if status == Status.INFEASIBLE:
-            found = diagnose.explain(
-                catalog,
-                request,
-                specs,
-                available,
-                already,
-                limits,
-                _checker(catalog, stock, already, limits),
-            )
-            return _infeasible(request, found, started, [])
+            return run.explained([])
         if status == Status.OPTIMAL and price is not None:
-            best[tier.name] = price
-        if parcel is not None:
-            parcels[tier.name] = _fitting_parcel(specs[tier.name], tier, parcel, left, limits)
-            _take(left, tier.parcels, parcels[tier.name])
+            best_price[tier.name] = price
 
-    qm = build_quote_model(catalog, request, specs, available, already, best)
-    staged = StagedSolve(qm.model, limits, first_hint=_best_parcel_hint(qm, parcels))
-    weights = producer_weights(catalog, stock)
-    held_value = 0
-    for term in objective.order:
-        if term == "preferences" and not _has_preferences(request):
-            continue
-        if staged.solution is None and term != objective.order[0]:
-            break
+    qm = build_quote_model(catalog, request, run.specs, run.available, run.ordered, best_price)
+    staged = StagedSolve(qm.model, limits)
+    owner = owners(catalog)
+    aims = Aims(weights=producer_weights(catalog, stock), likes=sku_preferences(catalog, request))
+    windows = {name: Window(spec.price_low, spec.price_high) for name, spec in run.specs.items()}
+    for term in _terms(objective, request):
+        first = not staged.outcomes
         if term == "value":
             expression: cp_model.LinearExprT = qm.value()
-        elif term == "spread":
-            reached = held_value or (
-                sum(best.get(t.name, t.budget) * t.parcels for t in request.tiers)
+            bound = (
+                sum(best_price[t.name] * t.parcels for t in request.tiers)
+                if len(best_price) == len(request.tiers)
+                else None
             )
-            expression = spread_term(qm, catalog, weights, reached)
+            tops = {name: top_window(run.specs[name], price) for name, price in best_price.items()}
+            hint = qm.hint(_fills(run, tops, Aims()))
         else:
-            expression = preference_term(qm, catalog, request)
-        first = term == objective.order[0]
-        outcome = staged.run(term, expression, work=None if first else LATER_STAGE_WORK)
-        if outcome.status == Status.INFEASIBLE and staged.solution is None:
-            return _after_infeasible(catalog, request, specs, available, already, limits, started)
+            # The candidate leans toward every later aim too, so one fill serves
+            # this stage and, when it was already best here, the next.
+            later = tuple(t for t in _terms(objective, request) if t != "value")
+            hint = qm.hint(_fills(run, windows, replace(aims, order=later)))
+            if term == "spread":
+                expression = spread_term(qm, owner, aims.weights)
+                bound = spread_bound(request, run.specs, windows, owner, aims.weights, limits)
+            else:
+                expression = preference_term(qm, aims.likes)
+                bound = preference_bound(request, run.specs, windows, aims.likes, limits)
+        outcome = staged.run(
+            term, expression, bound=bound, hint=hint, work=None if first else LATER_STAGE_WORK
+        )
         if staged.solution is None:
+            if outcome.status == Status.INFEASIBLE:
+                return _confirmed_infeasible(run, [o.record() for o in staged.outcomes])
             break
-        reached_value = staged.value(expression)
-        tolerance = float(objective.value_tolerance) if term == "value" else 0.0
-        staged.hold(expression, reached_value, tolerance, maximize=True)
         if term == "value":
-            held_value = reached_value
+            windows = _hold_value(qm, staged, Fraction(objective.value_tolerance))
+        else:
+            staged.hold(expression, staged.value(expression))
 
     records = [o.record() for o in staged.outcomes]
     if staged.solution is None:
-        return Quote(
-            request_id=request.id,
-            company=request.company,
-            status=Status.UNKNOWN,
-            reasons=("The time limit ran out before a valid quote was found or ruled out.",),
-            solver=_info(started, records, staged.deterministic),
+        return run.unknown(
+            "The time limit ran out before a valid quote was found or ruled out.",
+            records,
+            staged.deterministic,
         )
     proven = all(o.status == Status.OPTIMAL for o in staged.outcomes)
     result = Quote(
         request_id=request.id,
         company=request.company,
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
-        tiers=tuple(_tier_quote(staged, ts.tier, ts) for ts in qm.tiers),
-        solver=_info(started, records, staged.deterministic),
+        tiers=tuple(read_tier(staged, slots) for slots in qm.tiers),
+        solver=run.info(records, staged.deterministic),
     )
-    result = with_totals(catalog, result, request)
+    result = with_totals(catalog, result)
     _verify(catalog, request, result, stock, ordered)
     return result
+
+
+def _terms(objective: QuoteObjective, request: Request) -> list[Term]:
+    """The stages to run: preferences only when the company has any."""
+    likes = request.preferences
+    has_preferences = any(likes.categories.values()) or any(likes.skus.values())
+    return [t for t in objective.order if t != "preferences" or has_preferences]
+
+
+def _hold_value(qm: QuoteModel, staged: StagedSolve, tolerance: Fraction) -> dict[str, Window]:
+    """Hold the value reached: every parcel keeps ``1 - tolerance`` of its tier's per parcel.
+
+    Holding it per parcel, not only in total, means no employee's parcel pays
+    for another producer in the quote, and it gives the spread stage a price
+    window per tier, which makes its bound and its diverse parcels exact.
+    """
+    windows = {}
+    for slots in qm.tiers:
+        reached = Fraction(staged.value(slots.value()), slots.tier.parcels)
+        # Never below a variant the value stage chose, so its answer stays valid.
+        cheapest = min(staged.value(c.price) for c in slots.slots if staged.value(c.active))
+        window = value_window(slots.spec, min(reached, Fraction(cheapest)), tolerance)
+        for composition in slots.slots:
+            qm.model.add(composition.price >= window.low).only_enforce_if(composition.active)
+        windows[slots.tier.name] = window
+    return windows
+
+
+def _fills(run: _Run, windows: Mapping[str, Window], aims: Aims) -> dict[str, Fill]:
+    """Tiers filled by `fill_tier` in arrival order, sharing one ledger.
+
+    A tier that cannot be filled this way is left out: completing the hint
+    then solves for that tier alone, with the others fixed.
+    """
+    owner = owners(run.catalog)
+    short = {p.sku: max(0, p.min_order - run.ordered.get(p.sku, 0)) for p in run.catalog.products}
+    ledger = Ledger(dict(run.available), short)
+    fills: dict[str, Fill] = {}
+    for tier in run.request.tiers:
+        if tier.name not in windows:
+            continue
+        spec = run.specs[tier.name]
+        fill = fill_tier(spec, tier.parcels, windows[tier.name], ledger, owner, run.limits, aims)
+        if fill is not None:
+            fills[tier.name] = fill
+    return fills
 
 
 def servable(
@@ -205,157 +363,23 @@ def servable(
 ) -> bool:
     """True when some valid quote for ``request`` exists (a feasibility solve, no objective)."""
     available = available_stock(catalog, stock)
-    specs = {t.name: tier_spec(catalog, request, t, available) for t in request.tiers}
-    if diagnose.precheck(catalog, request, specs, available, ordered):
+    specs = request_specs(catalog, request, available, ordered)
+    if diagnose.precheck(catalog, request, specs, available):
         return False
     qm = build_quote_model(catalog, request, specs, available, ordered)
     return parameters(limits).solve(qm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _checker(
-    catalog: Catalog,
-    stock: Mapping[str, int] | None,
-    ordered: Mapping[str, int],
-    limits: Limits,
-) -> Callable[[Request], bool]:
-    """Whether a changed request (a suggestion applied) can be served."""
-
-    def check(changed: Request) -> bool:
-        return servable(catalog, changed, stock=stock, ordered=ordered, limits=limits)
-
-    return check
-
-
-ParcelContents = tuple[str, dict[str, int]]
-"""A packaging id and the quantity per sku of one parcel."""
-
-
-def best_parcel(spec: TierSpec, limits: Limits) -> tuple[Status, int | None, ParcelContents | None]:
-    """The priciest single valid parcel of a tier (stock per parcel only).
-
-    Its price bounds the tier's value per parcel; its contents, given to every
-    parcel of the tier, are the first hint of the quote model.
-    """
-    model = cp_model.CpModel()
-    composition = add_composition(model, spec, "best")
-    model.maximize(composition.price)
-    solver = parameters(limits)
-    status = STATUS_MAP.get(solver.solve(model), Status.UNKNOWN)
-    if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        return status, None, None
-    package = next(k for k, var in composition.packaging.items() if solver.boolean_value(var))
-    contents = {sku: int(solver.value(q)) for sku, q in composition.qty.items()}
-    return status, int(solver.value(composition.price)), (package, contents)
-
-
-def _fitting_parcel(
-    spec: TierSpec, tier: Tier, parcel: ParcelContents, left: Mapping[str, int], limits: Limits
-) -> ParcelContents:
-    """The best parcel if the stock left fills the whole tier with it; else the best that does."""
-    package, contents = parcel
-    if left[package] >= tier.parcels and all(
-        left[sku] >= qty * tier.parcels for sku, qty in contents.items()
-    ):
-        return parcel
-    per_parcel = {sku: min(most, left[sku] // tier.parcels) for sku, most in spec.max_same.items()}
-    boxes = tuple(p for p in spec.packaging if left[p.id] >= tier.parcels)
-    narrowed = replace(spec, max_same=per_parcel, packaging=boxes or spec.packaging)
-    _, _, fitting = best_parcel(narrowed, limits)
-    return fitting or parcel
-
-
-def _take(left: dict[str, int], count: int, parcel: ParcelContents) -> None:
-    package, contents = parcel
-    left[package] -= count
-    for sku, qty in contents.items():
-        left[sku] -= qty * count
-
-
-def _best_parcel_hint(
-    qm: QuoteModel, parcels: Mapping[str, ParcelContents]
-) -> dict[cp_model.IntVar, int]:
-    """Hint: every parcel of a tier in its first slot, holding the tier's best parcel."""
-    hint: dict[cp_model.IntVar, int] = {}
-    for slots in qm.tiers:
-        best = parcels.get(slots.tier.name)
-        if best is None:
-            continue
-        package, contents = best
-        for index, (composition, count) in enumerate(zip(slots.slots, slots.counts, strict=True)):
-            first = index == 0
-            hint[count] = slots.tier.parcels if first else 0
-            hint[composition.active] = int(first)
-            for sku, chain in composition.steps.items():
-                for k, step in enumerate(chain):
-                    hint[step] = int(first and contents.get(sku, 0) > k)
-            for package_id, chosen in composition.packaging.items():
-                hint[chosen] = int(first and package_id == package)
-    return hint
-
-
-def _has_preferences(request: Request) -> bool:
-    likes = request.preferences
-    return any(likes.categories.values()) or any(likes.skus.values())
-
-
-def _tier_quote(staged: StagedSolve, tier: Tier, slots: object) -> TierQuote:
-    from parcelkit.solve.quote_model import TierSlots
-
-    assert isinstance(slots, TierSlots)
-    merged: dict[tuple[str, tuple[tuple[str, int], ...]], int] = {}
-    spec = slots.spec
-    for composition, count_var in zip(slots.slots, slots.counts, strict=True):
-        count = staged.value(count_var)
-        if count == 0:
-            continue
-        package = next(pid for pid, chosen in composition.packaging.items() if staged.value(chosen))
-        contents = tuple(
-            (p.sku, staged.value(composition.qty[p.sku]))
-            for p in spec.products
-            if staged.value(composition.qty[p.sku]) > 0
+def _confirmed_infeasible(run: _Run, stages: list[Stage]) -> Quote:
+    """Confirm a solver's "infeasible" with presolve off (ortools 9.15 issues), then explain."""
+    qm = build_quote_model(run.catalog, run.request, run.specs, run.available, run.ordered)
+    code = parameters(run.limits, presolve=False).solve(qm.model)
+    if code != cp_model.INFEASIBLE:
+        log.warning("request %s: infeasible not confirmed with presolve off", run.request.id)
+        return run.unknown(
+            "The optimizer could not settle whether this request can be served.", stages, True
         )
-        key = (package, contents)
-        merged[key] = merged.get(key, 0) + count
-    prices = {p.sku: p.price for p in spec.products}
-    package_price = {p.id: p.price for p in spec.packaging}
-    variants = []
-    for (package, contents), count in merged.items():
-        items = tuple(Item(sku=sku, qty=qty, unit_price=prices[sku]) for sku, qty in contents)
-        price = sum(i.qty * i.unit_price for i in items) + package_price[package] + spec.fees
-        variants.append(Variant(parcels=count, packaging=package, items=items, price=price))
-    variants.sort(key=lambda v: (-v.parcels, -v.price, v.packaging))
-    return TierQuote(
-        name=tier.name, parcels=tier.parcels, budget=tier.budget, variants=tuple(variants)
-    )
-
-
-def with_totals(catalog: Catalog, result: Quote, request: Request) -> Quote:
-    """Fill in a quote's total and its producer figures from its variants."""
-    del request
-    owner = {p.sku: p.producer_id for p in catalog.products}
-    owner.update({p.id: p.producer_id for p in catalog.packaging if p.producer_id})
-    package_price = {p.id: p.price for p in catalog.packaging}
-    units: dict[str, int] = {}
-    revenue: dict[str, int] = {}
-    total = 0
-    for tier in result.tiers:
-        for variant in tier.variants:
-            total += variant.parcels * variant.price
-            sold = [(i.sku, i.qty, i.unit_price) for i in variant.items]
-            sold.append((variant.packaging, 1, package_price[variant.packaging]))
-            for key, qty, unit_price in sold:
-                producer_id = owner.get(key)
-                if producer_id is None:
-                    continue
-                units[producer_id] = units.get(producer_id, 0) + qty * variant.parcels
-                revenue[producer_id] = (
-                    revenue.get(producer_id, 0) + qty * variant.parcels * unit_price
-                )
-    producers = tuple(
-        ProducerSales(producer_id=pid, units=units[pid], revenue=revenue[pid])
-        for pid in sorted(units)
-    )
-    return result.model_copy(update={"total": total, "producers": producers})
+    return run.explained(stages)
 
 
 def _verify(
@@ -371,61 +395,4 @@ def _verify(
         raise SolverError(f"the quote for {request.id} does not verify:\n{listed}")
 
 
-def _after_infeasible(
-    catalog: Catalog,
-    request: Request,
-    specs: Mapping[str, TierSpec],
-    available: Mapping[str, int],
-    already: Mapping[str, int],
-    limits: Limits,
-    started: float,
-) -> Quote:
-    """Confirm a solver's "infeasible" with presolve off, then explain it."""
-    qm: QuoteModel = build_quote_model(catalog, request, specs, available, already)
-    solver = parameters(limits, presolve=False)
-    code = solver.solve(qm.model)
-    stage = Stage(name="feasibility", objective=None, bound=None, gap=None)
-    if code != cp_model.INFEASIBLE:
-        log.warning("request %s: infeasible not confirmed with presolve off", request.id)
-        return Quote(
-            request_id=request.id,
-            company=request.company,
-            status=Status.UNKNOWN,
-            reasons=("The optimizer could not settle whether this request can be served.",),
-            solver=_info(started, [stage], deterministic=True),
-        )
-    found = diagnose.explain(
-        catalog,
-        request,
-        specs,
-        available,
-        already,
-        limits,
-        _checker(catalog, available, already, limits),
-    )
-    return _infeasible(request, found, started, [stage])
-
-
-def _infeasible(
-    request: Request, found: diagnose.Diagnosis, started: float, stages: list[Stage]
-) -> Quote:
-    return Quote(
-        request_id=request.id,
-        company=request.company,
-        status=Status.INFEASIBLE,
-        reasons=tuple(found.reasons),
-        suggestions=tuple(found.suggestions),
-        solver=_info(started, stages, deterministic=True),
-    )
-
-
-def _info(started: float, stages: list[Stage], deterministic: bool) -> SolverInfo:
-    return SolverInfo(
-        name=SOLVER_NAME,
-        wall_time_s=round(time.monotonic() - started, 3),
-        stages=tuple(stages),
-        deterministic=deterministic,
-    )
-
-
-__all__ = ["QuoteObjective", "best_parcel", "quote", "tier_spec", "with_totals"]
+__all__ = ["QuoteObjective", "quote", "servable", "tier_spec"]

@@ -14,14 +14,14 @@ counts do not increase) to cut symmetric solutions.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
 from parcelkit.models import Catalog, Request, Tier
-from parcelkit.solve.parcel import Composition, TierSpec, add_composition
+from parcelkit.solve.parcel import Composition, ParcelContents, TierSpec, add_composition
 
 
 @dataclass
@@ -60,6 +60,32 @@ class QuoteModel:
     def value(self) -> cp_model.LinearExpr:
         """The quote's total: what the company spends, fees included."""
         return cp_model.LinearExpr.sum([t.value() for t in self.tiers])
+
+    def hint(
+        self, fills: Mapping[str, Sequence[tuple[ParcelContents, int]]]
+    ) -> dict[cp_model.IntVar, int]:
+        """Values of the decision variables that put ``fills[tier]`` in the tier's slots.
+
+        ``fills`` maps a tier name to (parcel, count) pairs, at most one per
+        slot; slots without a pair are unused. Tiers not in ``fills`` get no hint.
+        """
+        hint: dict[cp_model.IntVar, int] = {}
+        for slots in self.tiers:
+            fill = fills.get(slots.tier.name)
+            if fill is None:
+                continue
+            for index, (composition, count) in enumerate(
+                zip(slots.slots, slots.counts, strict=True)
+            ):
+                package, contents = fill[index][0] if index < len(fill) else ("", {})
+                hint[count] = fill[index][1] if index < len(fill) else 0
+                hint[composition.active] = int(index < len(fill))
+                for sku, chain in composition.steps.items():
+                    for k, step in enumerate(chain):
+                        hint[step] = int(contents.get(sku, 0) > k)
+                for package_id, chosen in composition.packaging.items():
+                    hint[chosen] = int(package_id == package)
+        return hint
 
 
 def build_quote_model(

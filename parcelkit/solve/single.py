@@ -1,0 +1,210 @@
+"""Solves over one parcel of a tier, and tiers filled one parcel kind at a time.
+
+- `best_parcel`: the priciest valid parcel of a tier, a proven upper bound on
+  the tier's value per parcel.
+- `fill_tier`: a tier's parcels shared evenly over a few variants, each the
+  best single parcel for its share, within the stock and ``min_order`` left by
+  what was filled before (a `Ledger`). "Best" is the priciest (the value
+  stage's candidate) or, first, the one with the most of the later stages'
+  `Aims`: producers not yet selling, the company's preferences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from math import ceil
+
+from ortools.sat.python import cp_model
+
+from parcelkit.models import Status
+from parcelkit.solve.objectives import parcel_preference, sells_term
+from parcelkit.solve.parcel import Composition, ParcelContents, TierSpec, add_composition
+from parcelkit.solve.stages import STATUS_MAP, Limits, parameters
+
+Fill = list[tuple[ParcelContents, int]]
+"""A tier's variants as (parcel, count) pairs."""
+
+
+def best_parcel(spec: TierSpec, limits: Limits) -> tuple[Status, int | None, ParcelContents | None]:
+    """The priciest single valid parcel of a tier: status, price and contents."""
+    model = cp_model.CpModel()
+    composition = add_composition(model, spec, "best")
+    model.maximize(composition.price)
+    solver = parameters(limits)
+    status = STATUS_MAP.get(solver.solve(model), Status.UNKNOWN)
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return status, None, None
+    return (
+        status,
+        int(solver.value(composition.price)),
+        _contents(solver, composition.packaging, composition.qty),
+    )
+
+
+@dataclass(frozen=True)
+class Window:
+    """The prices a tier's variants may take: at least ``low``, at most ``high``."""
+
+    low: int
+    high: int
+
+
+def top_window(spec: TierSpec, best_price: int) -> Window:
+    """Prices from the best parcel's down to where the variant price spread still holds."""
+    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    return Window(max(spec.price_low, ceil(best_price / ratio)), best_price)
+
+
+@dataclass
+class Ledger:
+    """What the parcels chosen so far use up: stock, min_order shortfalls, producers."""
+
+    left: dict[str, int]
+    """Units left per sku and packaging id."""
+    short: dict[str, int]
+    """Units of a sku still needed before its min_order is met."""
+    taken: set[str] = field(default_factory=set)
+    """Producers already selling."""
+
+    def copy(self) -> Ledger:
+        """An independent copy, for a trial that may be thrown away."""
+        return Ledger(dict(self.left), dict(self.short), set(self.taken))
+
+    def take(self, parcel: ParcelContents, count: int, owner: Mapping[str, str]) -> None:
+        """Book ``count`` parcels of ``parcel``."""
+        package, contents = parcel
+        self.left[package] -= count
+        if package in owner:
+            self.taken.add(owner[package])
+        for sku, qty in contents.items():
+            self.left[sku] -= qty * count
+            self.short[sku] = max(0, self.short.get(sku, 0) - qty * count)
+            self.taken.add(owner[sku])
+
+
+@dataclass(frozen=True)
+class Aims:
+    """What a filled parcel should have most of, in order, before price.
+
+    ``order`` names the terms: ``spread`` (producers not yet selling, weighted
+    by ``weights``) and ``preferences`` (the company's ``likes`` per sku unit).
+    """
+
+    order: tuple[str, ...] = ()
+    weights: Mapping[str, int] = field(default_factory=dict)
+    likes: Mapping[str, int] = field(default_factory=dict)
+
+
+def fill_tier(
+    spec: TierSpec,
+    parcels: int,
+    window: Window,
+    ledger: Ledger,
+    owner: Mapping[str, str],
+    limits: Limits,
+    aims: Aims | None = None,
+) -> Fill | None:
+    """Fill a tier's parcels with a few variants priced in ``window``; book them in ``ledger``.
+
+    Each variant is the best parcel its share of the stock allows: the most of
+    ``aims`` in order, then the priciest. With spread among the aims the most
+    variants are tried first (more variants, more producers), otherwise one
+    first. None when no number of variants works.
+    """
+    aims = aims or Aims()
+    most = min(spec.rules.max_variants, parcels)
+    counts = range(most, 0, -1) if "spread" in aims.order else range(1, most + 1)
+    for slots in counts:
+        trial = ledger.copy()
+        filled: Fill = []
+        for index in range(slots):
+            count = parcels // slots + (1 if index < parcels % slots else 0)
+            parcel = _best_share(spec, count, window, trial, owner, aims, limits)
+            if parcel is None:
+                break
+            trial.take(parcel, count, owner)
+            filled.append((parcel, count))
+        else:
+            ledger.left, ledger.short, ledger.taken = trial.left, trial.short, trial.taken
+            return filled
+    return None
+
+
+def _best_share(
+    spec: TierSpec,
+    count: int,
+    window: Window,
+    ledger: Ledger,
+    owner: Mapping[str, str],
+    aims: Aims,
+    limits: Limits,
+) -> ParcelContents | None:
+    """The best parcel in ``window`` for ``count`` parcels of the stock left."""
+    left = ledger.left
+    max_same = {sku: min(most, left[sku] // count) for sku, most in spec.max_same.items()}
+    boxes = tuple(p for p in spec.packaging if left[p.id] >= count)
+    if not boxes:
+        return None
+    narrowed = replace(spec, max_same=max_same, packaging=boxes)
+    model = cp_model.CpModel()
+    composition = add_composition(model, narrowed, "fill")
+    for sku, chain in composition.steps.items():
+        _meet_min_order(model, chain, -(-ledger.short.get(sku, 0) // count))
+    model.add(composition.price >= window.low)
+    model.add(composition.price <= window.high)
+    model.maximize(_lexicographic(model, composition, narrowed, window, ledger, owner, aims))
+    solver = parameters(limits)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return _contents(solver, composition.packaging, composition.qty)
+
+
+def _meet_min_order(model: cp_model.CpModel, chain: list[cp_model.IntVar], per_parcel: int) -> None:
+    """A sku whose min_order is not met yet goes in with ``per_parcel`` units, or not at all."""
+    if not chain or per_parcel <= 1:
+        return
+    if per_parcel > len(chain):
+        model.add(chain[0] == 0)
+    else:
+        model.add(chain[per_parcel - 1] == 1).only_enforce_if(chain[0])
+
+
+def _lexicographic(
+    model: cp_model.CpModel,
+    composition: Composition,
+    spec: TierSpec,
+    window: Window,
+    ledger: Ledger,
+    owner: Mapping[str, str],
+    aims: Aims,
+) -> cp_model.LinearExpr:
+    """The aims, then price, as one integer objective: each term outweighs all after it."""
+    objective: cp_model.LinearExpr = composition.price
+    span = window.high + 1  # the values the terms so far can take, as a width
+    for aim in reversed(aims.order):
+        if aim == "spread":
+            fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
+            new_owner = {key: j for key, j in owner.items() if j in fresh}
+            term = sells_term(model, [composition], new_owner, fresh)
+            reach = sum(fresh.values())
+        else:
+            term = parcel_preference(composition, aims.likes)
+            reach = sum(abs(w) * spec.max_same.get(sku, 0) for sku, w in aims.likes.items())
+        objective = span * term + objective
+        span *= 2 * reach + 1
+    return objective
+
+
+def _contents(
+    solver: cp_model.CpSolver,
+    packaging: Mapping[str, cp_model.IntVar],
+    qty: Mapping[str, cp_model.LinearExpr],
+) -> ParcelContents:
+    package = next(k for k, var in packaging.items() if solver.boolean_value(var))
+    contents = {sku: int(solver.value(q)) for sku, q in qty.items()}
+    return package, {sku: q for sku, q in contents.items() if q > 0}
+
+
+__all__ = ["Aims", "Fill", "Ledger", "Window", "best_parcel", "fill_tier", "top_window"]
