@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from ortools.sat.python import cp_model
 
-from parcelkit.models import Catalog, Product, Request, Rules, Suggestion, Tier
+from parcelkit.models import Catalog, Packaging, Product, Request, Rules, Suggestion, Tier
 from parcelkit.models.money import rupiah
 from parcelkit.solve.eligibility import product_exclusion
 from parcelkit.solve.parcel import Composition, Guards, TierSpec, add_composition
@@ -234,7 +234,7 @@ def explain(
     """
     found = Diagnosis()
     for tier in request.tiers:
-        _explain_tier(catalog, request, tier, specs[tier.name], stock, limits, found)
+        _explain_tier(catalog, tier, specs[tier.name], stock, limits, found)
     if not found:
         _explain_order(catalog, request, specs, stock, ordered, limits, found)
     return found
@@ -284,7 +284,6 @@ def _relaxed_model(catalog: Catalog, spec: TierSpec, stock: Mapping[str, int]) -
 
 def _explain_tier(
     catalog: Catalog,
-    request: Request,
     tier: Tier,
     spec: TierSpec,
     stock: Mapping[str, int],
@@ -302,7 +301,9 @@ def _explain_tier(
         if solver is None:
             continue
         fixes.append(key)
-        _describe(catalog, request, tier, spec, relaxed, key, solver, found)
+        reason, suggestion = _describe(catalog, _read(relaxed, solver, tier, spec, key))
+        found.reasons.append(reason)
+        found.suggestions.append(suggestion)
     if not fixes:
         found.reasons.append(
             f"Tier '{tier.name}': no single parcel satisfies the rules together, and no one rule "
@@ -354,166 +355,174 @@ def _change_objective(relaxed: _Relaxed, key: str) -> tuple[cp_model.LinearExprT
     return None
 
 
-def _describe(
-    catalog: Catalog,
-    request: Request,
-    tier: Tier,
-    spec: TierSpec,
-    relaxed: _Relaxed,
-    key: str,
-    solver: cp_model.CpSolver,
-    found: Diagnosis,
-) -> None:
-    c = relaxed.composition
-    rules = spec.rules
-    price = int(solver.value(c.price))
-    units = sum(int(solver.value(q)) for q in c.qty.values())
-    name = tier.name
-    package = next(
-        (p for p in relaxed.spec.packaging if solver.boolean_value(c.packaging[p.id])), None
-    )
-    fees = spec.fees
-    if key == "budget":
-        extra = price - tier.budget
-        found.reasons.append(
-            f"Tier '{name}': the cheapest valid parcel costs {rupiah(price)}, {rupiah(extra)} "
-            f"over the budget of {rupiah(tier.budget)} (items, packaging "
-            f"{rupiah(package.price if package else 0)} and fees {rupiah(fees)} per parcel)."
-        )
-        found.suggestions.append(
-            Suggestion(
-                rule="budget",
-                tier=name,
-                value=price,
-                message=f"raise the budget to {rupiah(price)}",
-            )
-        )
-    elif key == "min_budget_use":
-        floor_price = spec.price_low
-        share = (Decimal(price) / Decimal(tier.budget)).quantize(
-            Decimal("0.01"), rounding=ROUND_DOWN
-        )
-        found.reasons.append(
-            f"Tier '{name}': the richest valid parcel reaches only {rupiah(price)} within "
-            f"{rules.max_items} items, below min_budget_use {rules.min_budget_use} of the budget "
-            f"({rupiah(floor_price)})."
-        )
-        found.suggestions.append(
-            Suggestion(
-                rule="min_budget_use",
-                tier=name,
-                value=float(share),
-                message=f"lower min_budget_use to {share}",
-            )
-        )
-    elif key in ("max_items", "min_items"):
-        bound = rules.max_items if key == "max_items" else rules.min_items
-        found.reasons.append(
-            f"Tier '{name}': a valid parcel needs {units} items, but {key} is {bound}."
-        )
-        found.suggestions.append(
-            Suggestion(rule=key, tier=name, value=units, message=f"set {key} to {units}")
-        )
-    elif key.startswith("categories:"):
-        _, category, end = key.split(":")
-        count = sum(
-            int(solver.value(c.qty[p.sku])) for p in relaxed.spec.products if p.category == category
-        )
-        low, high = rules.categories[category]
-        new = (count, high) if end == "min" else (low, count)
-        found.reasons.append(
-            f"Tier '{name}': category '{category}' asks for {low}-{high} units, but a valid parcel "
-            f"can hold {count}."
-        )
-        categories = {k: list(v) for k, v in sorted(rules.categories.items())}
-        categories[category] = list(new)
-        found.suggestions.append(
-            Suggestion(
-                rule="categories",
-                tier=name,
-                value=categories,
-                message=f"allow {new[0]}-{new[1]} units of '{category}'",
-            )
-        )
-    else:
-        _describe_other(catalog, tier, spec, relaxed, key, solver, found)
+@dataclass(frozen=True)
+class _Relaxation:
+    """A parcel that is valid once rule ``key`` is relaxed, read back as plain numbers."""
+
+    tier: Tier
+    spec: TierSpec
+    key: str
+    price: int
+    qty: dict[str, int]
+    """Units per sku in the parcel (only skus it holds)."""
+    products: dict[str, Product]
+    package: Packaging
+
+    @property
+    def units(self) -> int:
+        """Product units in the parcel."""
+        return sum(self.qty.values())
+
+    def suggest(self, rule: str, value: object, message: str) -> Suggestion:
+        """A suggestion for this tier."""
+        return Suggestion(rule=rule, tier=self.tier.name, value=value, message=message)
 
 
-def _describe_other(
-    catalog: Catalog,
-    tier: Tier,
-    spec: TierSpec,
-    relaxed: _Relaxed,
-    key: str,
-    solver: cp_model.CpSolver,
-    found: Diagnosis,
-) -> None:
+def _read(
+    relaxed: _Relaxed, solver: cp_model.CpSolver, tier: Tier, spec: TierSpec, key: str
+) -> _Relaxation:
     c = relaxed.composition
-    rules = spec.rules
-    name = tier.name
-    used = [p for p in relaxed.spec.products if solver.value(c.qty[p.sku]) > 0]
+    qty = {sku: int(solver.value(q)) for sku, q in c.qty.items()}
+    products = {p.sku: p for p in relaxed.spec.products if qty[p.sku] > 0}
     package = next(p for p in relaxed.spec.packaging if solver.boolean_value(c.packaging[p.id]))
-    if key in ("capacity", "weight", "packaging"):
-        volume = sum(int(solver.value(c.qty[p.sku])) * p.volume_ml for p in used)
-        weight = sum(int(solver.value(c.qty[p.sku])) * p.weight_g for p in used)
-        fitting = [
-            p.id
-            for p in catalog.packaging
-            if p.capacity_ml >= volume and p.max_weight_g >= weight and p.stock > 0
-        ]
-        found.reasons.append(
-            f"Tier '{name}': the smallest valid parcel takes {volume} ml and {weight} g, more than "
-            f"the allowed packaging holds."
-        )
-        allowed = sorted(set(rules.packaging or [p.id for p in spec.packaging]) | set(fitting))
-        found.suggestions.append(
-            Suggestion(
-                rule="packaging",
-                tier=name,
-                value=allowed,
-                message="allow packaging " + ", ".join(fitting or [package.id]),
-            )
-        )
-    elif key == "max_same_product":
-        most = max(int(solver.value(c.qty[p.sku])) for p in used)
-        found.reasons.append(
-            f"Tier '{name}': a valid parcel needs {most} units of one product, but "
-            f"max_same_product is {rules.max_same_product}."
-        )
-        found.suggestions.append(
-            Suggestion(rule="max_same_product", tier=name, value=most, message=f"allow {most}")
-        )
-    elif key == "max_items_per_producer":
-        per: dict[str, int] = {}
-        for p in used:
-            per[p.producer_id] = per.get(p.producer_id, 0) + int(solver.value(c.qty[p.sku]))
-        most = max(per.values())
-        found.reasons.append(
-            f"Tier '{name}': a valid parcel needs {most} items from one producer, but "
-            f"max_items_per_producer is {rules.max_items_per_producer}."
-        )
-        found.suggestions.append(
-            Suggestion(
-                rule="max_items_per_producer", tier=name, value=most, message=f"allow {most}"
-            )
-        )
-    elif key in ("halal_only", "exclude_tags", "min_shelf_life_days"):
-        blocked = [p for p in used if product_exclusion(p, rules, 1) == key]
-        names = ", ".join(p.name for p in blocked) or "some products"
-        found.reasons.append(
-            f"Tier '{name}': no valid parcel exists without products that {key} excludes ({names})."
-        )
-        value: object
-        if key == "halal_only":
-            value = False
-        elif key == "exclude_tags":
-            tags = {t for p in blocked for t in p.tags}
-            value = [t for t in rules.exclude_tags if t not in tags]
-        else:
-            value = min((p.shelf_life_days or 0) for p in blocked) if blocked else 0
-        found.suggestions.append(
-            Suggestion(rule=key, tier=name, value=value, message=f"set {key} to {value}")
-        )
+    return _Relaxation(
+        tier=tier,
+        spec=spec,
+        key=key,
+        price=int(solver.value(c.price)),
+        qty={sku: q for sku, q in qty.items() if q > 0},
+        products=products,
+        package=package,
+    )
+
+
+def _describe(catalog: Catalog, r: _Relaxation) -> tuple[str, Suggestion]:
+    """The reason and the suggestion for a tier that rule ``r.key`` alone makes impossible."""
+    if r.key.startswith("categories:"):
+        return _describe_category(r)
+    if r.key in ("capacity", "weight", "packaging"):
+        return _describe_packaging(catalog, r)
+    return _DESCRIBERS[r.key](r)
+
+
+def _describe_budget(r: _Relaxation) -> tuple[str, Suggestion]:
+    extra = r.price - r.tier.budget
+    return (
+        f"Tier '{r.tier.name}': the cheapest valid parcel costs {rupiah(r.price)}, "
+        f"{rupiah(extra)} over the budget of {rupiah(r.tier.budget)} (items, packaging "
+        f"{rupiah(r.package.price)} and fees {rupiah(r.spec.fees)} per parcel).",
+        r.suggest("budget", r.price, f"raise the budget to {rupiah(r.price)}"),
+    )
+
+
+def _describe_budget_use(r: _Relaxation) -> tuple[str, Suggestion]:
+    rules = r.spec.rules
+    share = (Decimal(r.price) / Decimal(r.tier.budget)).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+    return (
+        f"Tier '{r.tier.name}': the richest valid parcel reaches only {rupiah(r.price)} within "
+        f"{rules.max_items} items, below min_budget_use {rules.min_budget_use} of the budget "
+        f"({rupiah(r.spec.price_low)}).",
+        r.suggest("min_budget_use", float(share), f"lower min_budget_use to {share}"),
+    )
+
+
+def _describe_item_count(r: _Relaxation) -> tuple[str, Suggestion]:
+    limit = getattr(r.spec.rules, r.key)
+    return (
+        f"Tier '{r.tier.name}': a valid parcel needs {r.units} items, but {r.key} is {limit}.",
+        r.suggest(r.key, r.units, f"set {r.key} to {r.units}"),
+    )
+
+
+def _describe_category(r: _Relaxation) -> tuple[str, Suggestion]:
+    _, category, end = r.key.split(":")
+    count = sum(q for sku, q in r.qty.items() if r.products[sku].category == category)
+    low, high = r.spec.rules.categories[category]
+    new = (count, high) if end == "min" else (low, count)
+    categories = {k: list(v) for k, v in sorted(r.spec.rules.categories.items())}
+    categories[category] = list(new)
+    return (
+        f"Tier '{r.tier.name}': category '{category}' asks for {low}-{high} units, but a valid "
+        f"parcel can hold {count}.",
+        r.suggest("categories", categories, f"allow {new[0]}-{new[1]} units of '{category}'"),
+    )
+
+
+def _describe_packaging(catalog: Catalog, r: _Relaxation) -> tuple[str, Suggestion]:
+    volume = sum(q * r.products[sku].volume_ml for sku, q in r.qty.items())
+    weight = sum(q * r.products[sku].weight_g for sku, q in r.qty.items())
+    fitting = [
+        p.id
+        for p in catalog.packaging
+        if p.capacity_ml >= volume and p.max_weight_g >= weight and p.stock > 0
+    ]
+    given = r.spec.rules.packaging or [p.id for p in r.spec.packaging]
+    return (
+        f"Tier '{r.tier.name}': the smallest valid parcel takes {volume} ml and {weight} g, more "
+        f"than the allowed packaging holds.",
+        r.suggest(
+            "packaging",
+            sorted(set(given) | set(fitting)),
+            "allow packaging " + ", ".join(fitting or [r.package.id]),
+        ),
+    )
+
+
+def _describe_same_product(r: _Relaxation) -> tuple[str, Suggestion]:
+    most = max(r.qty.values())
+    return (
+        f"Tier '{r.tier.name}': a valid parcel needs {most} units of one product, but "
+        f"max_same_product is {r.spec.rules.max_same_product}.",
+        r.suggest("max_same_product", most, f"allow {most}"),
+    )
+
+
+def _describe_per_producer(r: _Relaxation) -> tuple[str, Suggestion]:
+    per: dict[str, int] = {}
+    for sku, q in r.qty.items():
+        producer = r.products[sku].producer_id
+        per[producer] = per.get(producer, 0) + q
+    most = max(per.values())
+    return (
+        f"Tier '{r.tier.name}': a valid parcel needs {most} items from one producer, but "
+        f"max_items_per_producer is {r.spec.rules.max_items_per_producer}.",
+        r.suggest("max_items_per_producer", most, f"allow {most}"),
+    )
+
+
+def _describe_exclusion(r: _Relaxation) -> tuple[str, Suggestion]:
+    rules = r.spec.rules
+    blocked = [p for p in r.products.values() if product_exclusion(p, rules, 1) == r.key]
+    names = ", ".join(p.name for p in blocked) or "some products"
+    value: object
+    if r.key == "halal_only":
+        value = False
+    elif r.key == "exclude_tags":
+        tags = {t for p in blocked for t in p.tags}
+        value = [t for t in rules.exclude_tags if t not in tags]
+    else:
+        value = min((p.shelf_life_days or 0) for p in blocked) if blocked else 0
+    return (
+        f"Tier '{r.tier.name}': no valid parcel exists without products that {r.key} excludes "
+        f"({names}).",
+        r.suggest(r.key, value, f"set {r.key} to {value}"),
+    )
+
+
+_DESCRIBERS: dict[str, Callable[[_Relaxation], tuple[str, Suggestion]]] = {
+    "budget": _describe_budget,
+    "min_budget_use": _describe_budget_use,
+    "min_items": _describe_item_count,
+    "max_items": _describe_item_count,
+    "max_same_product": _describe_same_product,
+    "max_items_per_producer": _describe_per_producer,
+    "halal_only": _describe_exclusion,
+    "exclude_tags": _describe_exclusion,
+    "min_shelf_life_days": _describe_exclusion,
+}
+"""Rule key -> the function that explains it (categories and packaging apart)."""
 
 
 def _explain_order(

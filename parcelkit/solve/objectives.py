@@ -4,13 +4,13 @@
   included). Parcels near the budget are worth more to the company.
 - ``spread``: how widely the order spreads over producers: the producers that
   sell anything, each weighted, more for producers that have sold least when
-  the caller passes the stock left. (`parcelkit.solve.spread` gives its
-  proven bound and a diverse first answer that spreads the parcels evenly over
-  the variants, so no producer carries a tier alone.)
+  the caller passes the stock left. (`parcelkit.solve.bounds` gives its
+  proven bound, `parcelkit.solve.single.fill_tier` a first answer that shares
+  the parcels evenly over the variants.)
 - ``preferences``: the company's likes and dislikes, per unit ordered.
 
-`QuoteObjective` orders them; each stage holds the earlier ones (value within
-a small tolerance, the others exactly).
+`QuoteObjective` orders them; each stage holds the earlier ones: value per
+parcel within a small tolerance, the others exactly.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ class QuoteObjective(BaseModel):
     order
         The terms, first the most important. Leave a term out to ignore it.
     value_tolerance
-        The share of the best value a later stage may give up (0.01 = 1 %).
+        How much value later stages may give up, per parcel: every variant of
+        a tier keeps at least ``1 - value_tolerance`` of the tier's value per
+        parcel that the value stage reached (or of the cheapest variant that
+        stage chose, if lower). 0.01 = 1 %.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

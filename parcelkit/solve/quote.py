@@ -348,6 +348,11 @@ def _fills(run: _Run, windows: Mapping[str, Window], aims: Aims) -> dict[str, Fi
             continue
         spec = run.specs[tier.name]
         fill = fill_tier(spec, tier.parcels, windows[tier.name], ledger, owner, run.limits, aims)
+        if fill is None and not aims.order:
+            # The value stage's candidate: when nothing near the best parcel
+            # fits what is left, any valid price will do for a start.
+            every_price = Window(spec.price_low, spec.price_high)
+            fill = fill_tier(spec, tier.parcels, every_price, ledger, owner, run.limits, aims)
         if fill is not None:
             fills[tier.name] = fill
     return fills
