@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 from parcelkit.data import karawang_catalog
-from parcelkit.models import Catalog, Quote, Request, Rules, Status, Tier
+from parcelkit.models import Catalog, Preferences, Quote, Request, Rules, Status, Tier
 from parcelkit.solve import QuoteObjective, quote
 from parcelkit.verify import check_quote
 from tests.tiny import best_total, tiny_cases
@@ -90,3 +90,106 @@ def test_tiny_quotes_match_brute_force(case: tuple[Catalog, Request]) -> None:
         assert result.status == Status.OPTIMAL, result.reasons
         assert result.total == best
         assert check_quote(catalog, request, result) == []
+
+
+@settings(max_examples=30)
+@given(tiny_cases())
+def test_tiny_quotes_with_every_stage_verify(case: tuple[Catalog, Request]) -> None:
+    """With the default objective every served quote verifies and keeps 99 % of the best value."""
+    catalog, request = case
+    result = quote(catalog, request, time_limit=5)
+    best = best_total(catalog, request)
+    assert result.served == (best is not None)
+    if best is not None:
+        assert check_quote(catalog, request, result) == []
+        assert result.total * 100 >= 99 * best
+
+
+def _units_of(result: Quote, catalog: Catalog, category: str) -> int:
+    in_category = {p.sku for p in catalog.products if p.category == category}
+    return sum(
+        item.qty * variant.parcels
+        for tier in result.tiers
+        for variant in tier.variants
+        for item in variant.items
+        if item.sku in in_category
+    )
+
+
+@pytest.mark.parametrize(("category", "weight"), [("coffee", 3), ("tea", -3)])
+def test_preferences_steer_without_costing_value(category: str, weight: int) -> None:
+    """A liked category gets in and a disliked one stays out, at the same value.
+
+    Without preferences the sample's best value for this tier holds no coffee
+    and plenty of tea, so both directions show the stage at work.
+    """
+    catalog = karawang_catalog()
+    tiers = (Tier(name="staff", parcels=200, budget=300_000),)
+    plain_request = Request(id="REQ-KOPI", company="PT Uji Kopi", tiers=tiers)
+    request = plain_request.model_copy(
+        update={"preferences": Preferences(categories={category: weight})}
+    )
+    plain = quote(catalog, plain_request, objective=QuoteObjective(order=("value",)))
+    steered = quote(catalog, request, objective=QuoteObjective(order=("value", "preferences")))
+    assert steered.total >= 0.99 * plain.total
+    if weight > 0:
+        assert _units_of(plain, catalog, category) == 0
+        assert _units_of(steered, catalog, category) >= tiers[0].parcels
+    else:
+        assert _units_of(plain, catalog, category) > 0
+        assert _units_of(steered, catalog, category) == 0
+
+
+RULE_CASES = [
+    pytest.param(Rules(max_items_per_producer=1), id="max_items_per_producer"),
+    pytest.param(Rules(max_same_product=1, min_items=6), id="max_same_product"),
+    pytest.param(Rules(packaging=("PKG-BAMBU-M",)), id="packaging"),
+    pytest.param(Rules(min_shelf_life_days=300), id="min_shelf_life_days"),
+    pytest.param(Rules(exclude_tags=("contains-sugar",)), id="exclude_tags"),
+    pytest.param(Rules(halal_only=False, categories={"cookies": (2, 2)}), id="halal_only-off"),
+    pytest.param(Rules(max_variants=1), id="max_variants"),
+    pytest.param(Rules(min_budget_use="0.97", variant_price_spread="0"), id="budget_window"),
+    pytest.param(Rules(categories={"coffee": (2, 2), "snack": (0, 0)}), id="categories"),
+]
+
+
+@pytest.mark.parametrize("rules", RULE_CASES)
+def test_each_rule_holds_in_the_quote(example: tuple[Catalog, list[Request]], rules: Rules) -> None:
+    """A quote under one binding rule is served, verifies, and obeys that rule."""
+    catalog, _ = example
+    request = Request(
+        id="REQ-RULE",
+        company="PT Uji Aturan",
+        tiers=(Tier(name="staff", parcels=150, budget=300_000),),
+        rules=rules,
+        fees={"assembly": 5_000},
+    )
+    result = quote(catalog, request, time_limit=10)
+    assert result.served, result.reasons
+    assert check_quote(catalog, request, result) == []
+    products = catalog.product_by_sku
+    for variant in result.tiers[0].variants:
+        skus = [item.sku for item in variant.items for _ in range(item.qty)]
+        if rules.max_items_per_producer == 1:
+            owners = [products[s].producer_id for s in skus]
+            assert len(owners) == len(set(owners))
+        if rules.max_same_product == 1:
+            assert all(item.qty == 1 for item in variant.items)
+        if rules.packaging:
+            assert variant.packaging in rules.packaging
+        if rules.min_shelf_life_days:
+            assert all(
+                (products[s].shelf_life_days or 10_000) >= rules.min_shelf_life_days for s in skus
+            )
+        if rules.exclude_tags:
+            assert not any(set(products[s].tags) & set(rules.exclude_tags) for s in skus)
+        if rules.categories:
+            for category, (low, high) in rules.categories.items():
+                count = sum(1 for s in skus if products[s].category == category)
+                assert low <= count <= high
+        if rules.min_budget_use is not None:
+            assert variant.price * 100 >= 97 * 300_000
+    if rules.max_variants == 1:
+        assert len(result.tiers[0].variants) == 1
+    if rules.variant_price_spread == 0:
+        assert len({v.price for v in result.tiers[0].variants}) == 1
