@@ -32,6 +32,7 @@ from parcelkit.models import (
     Status,
     Suggestion,
     Tier,
+    TierQuote,
 )
 from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve import diagnose
@@ -55,6 +56,7 @@ from parcelkit.solve.single import (
     Ledger,
     Window,
     best_parcel,
+    contents_of,
     fill_tier,
     top_window,
 )
@@ -263,12 +265,26 @@ def quote(
                 else None
             )
             tops = {name: top_window(run.specs[name], price) for name, price in best_price.items()}
-            hint = qm.hint(_fills(run, tops, Aims()))
+            fills = _fills(run, tops, Aims())
+            if len(fills) < len(request.tiers):
+                fills = _one_variant_start(run, best_price) or fills
+            hint = qm.hint(fills)
         else:
             # The candidate leans toward every later aim too, so one fill serves
             # this stage and, when it was already best here, the next.
-            later = tuple(t for t in _terms(objective, request) if t != "value")
-            hint = qm.hint(_fills(run, windows, replace(aims, order=later)))
+            later = replace(
+                aims, order=tuple(t for t in _terms(objective, request) if t != "value")
+            )
+            fills = _fills(run, windows, later)
+            if len(fills) < len(request.tiers) and staged.solution is not None:
+                # Keep the tiers that cannot be filled as the last stage left them.
+                kept = {
+                    slots.tier.name: _as_fill(read_tier(staged, slots))
+                    for slots in qm.tiers
+                    if slots.tier.name not in fills
+                }
+                fills = _fills(run, windows, later, keep=kept) or fills
+            hint = qm.hint(fills)
             if term == "spread":
                 expression = spread_term(qm, owner, aims.weights)
                 bound = spread_bound(request, run.specs, windows, owner, aims.weights, limits)
@@ -333,18 +349,24 @@ def _hold_value(qm: QuoteModel, staged: StagedSolve, tolerance: Fraction) -> dic
     return windows
 
 
-def _fills(run: _Run, windows: Mapping[str, Window], aims: Aims) -> dict[str, Fill]:
+def _fills(
+    run: _Run, windows: Mapping[str, Window], aims: Aims, keep: Mapping[str, Fill] | None = None
+) -> dict[str, Fill]:
     """Tiers filled by `fill_tier` in arrival order, sharing one ledger.
 
-    A tier that cannot be filled this way is left out: completing the hint
-    then solves for that tier alone, with the others fixed.
+    Tiers in ``keep`` are booked first, as they are; the others must then lift
+    any sku those leave below its min_order. A tier that cannot be filled is
+    left out: completing the hint then solves for it, with the others fixed.
     """
     owner = owners(run.catalog)
     short = {p.sku: max(0, p.min_order - run.ordered.get(p.sku, 0)) for p in run.catalog.products}
     ledger = Ledger(dict(run.available), short)
-    fills: dict[str, Fill] = {}
+    fills: dict[str, Fill] = dict(keep or {})
+    for kept in fills.values():
+        for parcel, count in kept:
+            ledger.take(parcel, count, owner)
     for tier in run.request.tiers:
-        if tier.name not in windows:
+        if tier.name not in windows or tier.name in fills:
             continue
         spec = run.specs[tier.name]
         fill = fill_tier(spec, tier.parcels, windows[tier.name], ledger, owner, run.limits, aims)
@@ -356,6 +378,40 @@ def _fills(run: _Run, windows: Mapping[str, Window], aims: Aims) -> dict[str, Fi
         if fill is not None:
             fills[tier.name] = fill
     return fills
+
+
+def _as_fill(tier: TierQuote) -> Fill:
+    """A quoted tier's variants as a fill: (parcel, count) pairs, most parcels first."""
+    return [((v.packaging, {i.sku: i.qty for i in v.items}), v.parcels) for v in tier.variants]
+
+
+def _one_variant_start(run: _Run, best_price: Mapping[str, int]) -> dict[str, Fill]:
+    """The best quote with one variant per tier, solved as a model of its own; {} if none.
+
+    When the tiers cannot be filled one after another (a small tier needs skus
+    that only a large tier can lift to their min_order), this model, a third the
+    size of the full one, finds tiers that fit together quickly.
+    """
+    specs = {
+        name: replace(spec, rules=spec.rules.model_copy(update={"max_variants": 1}))
+        for name, spec in run.specs.items()
+    }
+    small = build_quote_model(
+        run.catalog, run.request, specs, run.available, run.ordered, best_price
+    )
+    small.model.maximize(small.value())
+    solver = parameters(run.limits)
+    if solver.solve(small.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return {}
+    return {
+        slots.tier.name: [
+            (
+                contents_of(solver, slots.slots[0].packaging, slots.slots[0].qty),
+                slots.tier.parcels,
+            )
+        ]
+        for slots in small.tiers
+    }
 
 
 def servable(

@@ -39,7 +39,7 @@ def best_parcel(spec: TierSpec, limits: Limits) -> tuple[Status, int | None, Par
     return (
         status,
         int(solver.value(composition.price)),
-        _contents(solver, composition.packaging, composition.qty),
+        contents_of(solver, composition.packaging, composition.qty),
     )
 
 
@@ -67,10 +67,12 @@ class Ledger:
     """Units of a sku still needed before its min_order is met."""
     taken: set[str] = field(default_factory=set)
     """Producers already selling."""
+    owed: set[str] = field(default_factory=set)
+    """Skus booked below their min_order: the parcels filled next must lift them."""
 
     def copy(self) -> Ledger:
         """An independent copy, for a trial that may be thrown away."""
-        return Ledger(dict(self.left), dict(self.short), set(self.taken))
+        return Ledger(dict(self.left), dict(self.short), set(self.taken), set(self.owed))
 
     def take(self, parcel: ParcelContents, count: int, owner: Mapping[str, str]) -> None:
         """Book ``count`` parcels of ``parcel``."""
@@ -82,6 +84,10 @@ class Ledger:
             self.left[sku] -= qty * count
             self.short[sku] = max(0, self.short.get(sku, 0) - qty * count)
             self.taken.add(owner[sku])
+            if self.short[sku] > 0:
+                self.owed.add(sku)
+            else:
+                self.owed.discard(sku)
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,7 @@ def fill_tier(
             filled.append((parcel, count))
         else:
             ledger.left, ledger.short, ledger.taken = trial.left, trial.short, trial.taken
+            ledger.owed = trial.owed
             return filled
     return None
 
@@ -151,21 +158,32 @@ def _best_share(
     model = cp_model.CpModel()
     composition = add_composition(model, narrowed, "fill")
     for sku, chain in composition.steps.items():
-        _meet_min_order(model, chain, -(-ledger.short.get(sku, 0) // count))
+        per_parcel = -(-ledger.short.get(sku, 0) // count)
+        _meet_min_order(model, chain, per_parcel, sku in ledger.owed)
     model.add(composition.price >= window.low)
     model.add(composition.price <= window.high)
     model.maximize(_lexicographic(model, composition, narrowed, window, ledger, owner, aims))
     solver = parameters(limits)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return _contents(solver, composition.packaging, composition.qty)
+    return contents_of(solver, composition.packaging, composition.qty)
 
 
-def _meet_min_order(model: cp_model.CpModel, chain: list[cp_model.IntVar], per_parcel: int) -> None:
-    """A sku whose min_order is not met yet goes in with ``per_parcel`` units, or not at all."""
-    if not chain or per_parcel <= 1:
+def _meet_min_order(
+    model: cp_model.CpModel, chain: list[cp_model.IntVar], per_parcel: int, owed: bool
+) -> None:
+    """A sku whose min_order is not met yet goes in with ``per_parcel`` units, or not at all.
+
+    One already booked below its min_order (``owed``) must go in, with as many
+    units as it may, up to ``per_parcel``.
+    """
+    if not chain or per_parcel == 0:
         return
-    if per_parcel > len(chain):
+    if owed:
+        model.add(chain[min(per_parcel, len(chain)) - 1] == 1)
+    elif per_parcel == 1:
+        return
+    elif per_parcel > len(chain):
         model.add(chain[0] == 0)
     else:
         model.add(chain[per_parcel - 1] == 1).only_enforce_if(chain[0])
@@ -197,14 +215,24 @@ def _lexicographic(
     return objective
 
 
-def _contents(
+def contents_of(
     solver: cp_model.CpSolver,
     packaging: Mapping[str, cp_model.IntVar],
     qty: Mapping[str, cp_model.LinearExpr],
 ) -> ParcelContents:
+    """The parcel a solved composition holds, as plain data."""
     package = next(k for k, var in packaging.items() if solver.boolean_value(var))
     contents = {sku: int(solver.value(q)) for sku, q in qty.items()}
     return package, {sku: q for sku, q in contents.items() if q > 0}
 
 
-__all__ = ["Aims", "Fill", "Ledger", "Window", "best_parcel", "fill_tier", "top_window"]
+__all__ = [
+    "Aims",
+    "Fill",
+    "Ledger",
+    "Window",
+    "best_parcel",
+    "contents_of",
+    "fill_tier",
+    "top_window",
+]
