@@ -76,7 +76,7 @@ def test_spread_uses_more_producers() -> None:
     assert len(with_spread.producers) > len(without.producers)
 
 
-@settings(max_examples=30)
+@settings(max_examples=100)
 @given(tiny_cases())
 def test_tiny_quotes_match_brute_force(case: tuple[Catalog, Request]) -> None:
     """On tiny cases the quote verifies, its value matches brute force, infeasible is true."""
@@ -92,7 +92,7 @@ def test_tiny_quotes_match_brute_force(case: tuple[Catalog, Request]) -> None:
         assert check_quote(catalog, request, result) == []
 
 
-@settings(max_examples=30)
+@settings(max_examples=100)
 @given(tiny_cases())
 def test_tiny_quotes_with_every_stage_verify(case: tuple[Catalog, Request]) -> None:
     """With the default objective every served quote verifies and keeps 99 % of the best value."""

@@ -37,10 +37,10 @@ class QuoteObjective(BaseModel):
     order
         The terms, first the most important. Leave a term out to ignore it.
     value_tolerance
-        How much value later stages may give up, per parcel: every variant of
-        a tier keeps at least ``1 - value_tolerance`` of the tier's value per
-        parcel that the value stage reached (or of the cheapest variant that
-        stage chose, if lower). 0.01 = 1 %.
+        How much value later stages may give up: each tier keeps at least
+        ``1 - value_tolerance`` of the value the value stage reached for it,
+        and every variant at least that share of the tier's value per parcel
+        (or of the cheapest variant that stage chose, if lower). 0.01 = 1 %.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from math import ceil
 
 from ortools.sat.python import cp_model
 
@@ -331,15 +332,19 @@ def _terms(objective: QuoteObjective, request: Request) -> list[Term]:
 
 
 def _hold_value(qm: QuoteModel, staged: StagedSolve, tolerance: Fraction) -> dict[str, Window]:
-    """Hold the value reached: every parcel keeps ``1 - tolerance`` of its tier's per parcel.
+    """Hold the value reached: each tier keeps ``1 - tolerance`` of it, in total and per parcel.
 
-    Holding it per parcel, not only in total, means no employee's parcel pays
-    for another producer in the quote, and it gives the spread stage a price
-    window per tier, which makes its bound and its diverse parcels exact.
+    Holding it per parcel too (every variant at least ``1 - tolerance`` of the
+    tier's value per parcel, or of the cheapest variant the value stage chose)
+    means no employee's parcel pays for another producer in the quote, and it
+    gives the later stages a price window per tier for their bounds and
+    candidates.
     """
     windows = {}
     for slots in qm.tiers:
-        reached = Fraction(staged.value(slots.value()), slots.tier.parcels)
+        total = staged.value(slots.value())
+        qm.model.add(slots.value() >= ceil((1 - tolerance) * total))
+        reached = Fraction(total, slots.tier.parcels)
         # Never below a variant the value stage chose, so its answer stays valid.
         cheapest = min(staged.value(c.price) for c in slots.slots if staged.value(c.active))
         window = value_window(slots.spec, min(reached, Fraction(cheapest)), tolerance)
