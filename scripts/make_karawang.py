@@ -559,25 +559,31 @@ def _shelf_life(rng: random.Random, shelf: tuple[int, int] | None) -> int | None
     return rng.randrange(low, high + 1, 15) if high - low >= 15 else low
 
 
-def build_catalog(rng: random.Random) -> tuple[Catalog, list[int]]:
+def build_catalog(
+    rng: random.Random, makers: Sequence[Maker] = MAKERS, wraps: Sequence[Wrap] = WRAPS
+) -> tuple[Catalog, list[int]]:
     """The producers, products and packaging, with each product's stock before scaling.
 
     Producers are numbered in a shuffled order so that ids do not group by
     category. Each halal producer has one certificate for all its products
-    (as BPJPH issues them); P-IRT numbers are per product.
+    (as BPJPH issues them); P-IRT numbers are per product. ``makers`` and
+    ``wraps`` default to the sample season's; the benchmark instances
+    (``benchmarks/season_instances.py``) pass generated ones. Producer ids get
+    a fourth digit only when there are 1,000 or more makers.
     """
-    makers = list(MAKERS)
+    makers = list(makers)
     rng.shuffle(makers)
     producers: list[Producer] = []
     products: list[Product] = []
     base_stock: list[int] = []
     ids: dict[str, str] = {}
+    digits = max(3, len(str(len(makers))))
     producer_serials = rng.sample(range(10, 9999), len(makers))
     halal_serials = rng.sample(range(10_000, 99_999), len(makers))
     for number, maker in enumerate(makers, start=1):
         if maker.district not in KECAMATAN:
             raise ValueError(f"{maker.name}: {maker.district!r} is not a kecamatan of Karawang")
-        producer_id = f"KRW-{number:03d}"
+        producer_id = f"KRW-{number:0{digits}d}"
         ids[maker.name] = producer_id
         kinds = [KINDS[item.kind] for item in maker.items]
         food = any(kind.shelf_life is not None for kind in kinds)
@@ -653,7 +659,7 @@ def build_catalog(rng: random.Random) -> tuple[Catalog, list[int]]:
             stock=wrap.stock,
             producer_id=ids[wrap.maker] if wrap.maker else None,
         )
-        for wrap in WRAPS
+        for wrap in wraps
     ]
     catalog = Catalog(
         season=SEASON,
