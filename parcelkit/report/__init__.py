@@ -7,7 +7,11 @@ models and nothing from `parcelkit.solve`.
 """
 
 from parcelkit.report.terminal import (
+    fairness_line,
+    plan_progress,
+    plan_summary,
     problems_table,
+    progress_figures,
     quote_summary,
     season_summary,
     solver_summary,
@@ -16,9 +20,13 @@ from parcelkit.report.terminal import (
 from parcelkit.report.text import grouped, percent, rupiah
 
 __all__ = [
+    "fairness_line",
     "grouped",
     "percent",
+    "plan_progress",
+    "plan_summary",
     "problems_table",
+    "progress_figures",
     "quote_summary",
     "rupiah",
     "season_summary",

@@ -1,4 +1,4 @@
-"""Rich renderables for the terminal: season, quote, problems and violations.
+"""Rich renderables for the terminal: season, quote, plan, progress, problems, violations.
 
 Every function here builds a `rich` Table or Panel and returns it; none of them
 prints. The command line decides where a renderable goes (stdout for results,
@@ -12,22 +12,34 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.progress import (
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from parcelkit.errors import Problem
 from parcelkit.models import (
     Catalog,
+    Fairness,
     Item,
+    ProducerFigures,
     Product,
     Quote,
     Request,
+    SeasonPlan,
     SolverInfo,
     Status,
     Suggestion,
@@ -38,7 +50,11 @@ from parcelkit.report.text import grouped, percent, rupiah
 __all__ = [
     "STATUS_STYLE",
     "ViolationLike",
+    "fairness_line",
+    "plan_progress",
+    "plan_summary",
     "problems_table",
+    "progress_figures",
     "quote_summary",
     "season_summary",
     "solver_summary",
@@ -53,6 +69,9 @@ STATUS_STYLE: dict[Status, str] = {
     Status.UNKNOWN: "bold yellow",
 }
 """How each result status is coloured: served in green, refused in red, open in yellow."""
+
+
+T = TypeVar("T")
 
 
 class ViolationLike(Protocol):
@@ -328,6 +347,240 @@ def _figure(value: float | None) -> str:
     if float(value).is_integer():
         return grouped(int(value))
     return f"{value:.4g}"
+
+
+# --------------------------------------------------------------------------- plan
+
+PRODUCER_ROWS = 20
+"""How many producers a plan summary lists before it leaves out the middle ones."""
+
+UNSERVED_ROWS = 30
+"""How many unserved requests a plan summary lists before it stops."""
+
+
+def plan_summary(
+    plan: SeasonPlan,
+    catalog: Catalog,
+    requests: Sequence[Request] = (),
+    *,
+    max_producers: int = PRODUCER_ROWS,
+) -> Panel:
+    """A season plan as the program reads it: who is served, who earns what, how evenly.
+
+    The head gives the status, the requests and parcels served and not served,
+    and the value of the served quotes; then the unserved requests with what
+    ran out, the producers by revenue (over ``max_producers`` of them, the top
+    and the bottom earners, the middle counted; ineligible producers apart,
+    with the reason), the fairness metrics and the solver's stages. The plan
+    does not hold the parcels or company of a request it leaves unserved:
+    ``requests`` (the season's) adds them when given.
+    """
+    by_id = {request.id: request for request in requests}
+    parts: list[RenderableType] = [_plan_overview(plan, by_id)]
+    if plan.unserved:
+        parts += [Text(), _unserved_table(plan, by_id)]
+    if plan.producers:
+        parts += [Text(), _plan_producers_table(plan, catalog, max_producers)]
+    if plan.fairness.ineligible:
+        parts += [Text(), _ineligible_table(plan, catalog, max(max_producers // 2, 1))]
+    parts += [Text(), fairness_line(plan.fairness), Text(), solver_summary(plan.solver)]
+    title = "Season plan" + (f": {catalog.season}" if catalog.season else "")
+    return Panel(
+        Group(*parts),
+        title=Text(title, style="bold"),
+        border_style=STATUS_STYLE.get(plan.status, ""),
+    )
+
+
+def _plan_overview(plan: SeasonPlan, requests: dict[str, Request]) -> Table:
+    overview = Table.grid(padding=(0, 2))
+    overview.add_column(style="bold")
+    overview.add_column()
+    overview.add_row("Status", status_text(plan.status))
+    asked = len(plan.quotes) + len(plan.unserved)
+    served = f"{grouped(len(plan.quotes))} of {grouped(asked)} served"
+    if plan.unserved:
+        served += f", {grouped(len(plan.unserved))} unserved"
+    overview.add_row("Requests", served)
+    parcels = f"{grouped(sum(t.parcels for q in plan.quotes for t in q.tiers))} served"
+    missing = [requests.get(entry.request_id) for entry in plan.unserved]
+    if plan.unserved and all(r is not None for r in missing):
+        left = sum(t.parcels for r in missing if r is not None for t in r.tiers)
+        parcels += f", {grouped(left)} unserved"
+    overview.add_row("Parcels", parcels)
+    overview.add_row("Total value", Text(rupiah(sum(q.total for q in plan.quotes)), style="bold"))
+    return overview
+
+
+def _unserved_table(plan: SeasonPlan, requests: dict[str, Request]) -> Table:
+    table = _table(f"Unserved requests ({grouped(len(plan.unserved))})")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Request", no_wrap=True)
+    table.add_column("Company", ratio=1)
+    table.add_column("Parcels", justify="right")
+    table.add_column("Why not served", ratio=2)
+    for number, entry in enumerate(plan.unserved[:UNSERVED_ROWS], start=1):
+        request = requests.get(entry.request_id)
+        table.add_row(
+            str(number),
+            Text(entry.request_id),
+            Text(request.company if request else "-"),
+            grouped(sum(t.parcels for t in request.tiers)) if request else "-",
+            Text(entry.reason),
+        )
+    if len(plan.unserved) > UNSERVED_ROWS:
+        more = len(plan.unserved) - UNSERVED_ROWS
+        table.add_row("", Text(f"... {grouped(more)} more", style="dim"), "", "", "")
+    return table
+
+
+def _plan_producers_table(plan: SeasonPlan, catalog: Catalog, max_rows: int) -> Table:
+    """The eligible producers by revenue, largest first, with their share and utilization.
+
+    A long list keeps both ends, since fairness is about both: the top earners
+    (how concentrated the money is) and the bottom ones (who got little or
+    nothing; an eligible producer without orders is shown in yellow).
+    """
+    ineligible = {entry.producer_id for entry in plan.fairness.ineligible}
+    revenue = sum(f.revenue for f in plan.producers)
+    ranked = sorted(plan.producers, key=lambda f: (-f.revenue, f.producer_id))
+    eligible = [f for f in ranked if f.producer_id not in ineligible]
+
+    table = _table(f"Eligible producers by revenue ({grouped(len(eligible))})")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Producer", min_width=10)
+    table.add_column("District", style="dim")
+    table.add_column("Revenue", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True)
+    table.add_column("Util.", justify="right", no_wrap=True)
+    table.add_column("Reachable", justify="right", no_wrap=True)
+
+    def add(rank: int, row: ProducerFigures) -> None:
+        producer = catalog.producer_by_id.get(row.producer_id)
+        table.add_row(
+            str(rank),
+            Text(producer.name if producer else row.producer_id),
+            Text(producer.district if producer else ""),
+            rupiah(row.revenue),
+            percent(row.revenue / revenue) if revenue else "-",
+            percent(row.utilization),
+            rupiah(row.reachable),
+            style="yellow" if not row.revenue else None,
+        )
+
+    top, hidden, bottom = _ends(list(enumerate(eligible, start=1)), max_rows)
+    for rank, row in top:
+        add(rank, row)
+    if hidden:
+        table.add_row("", Text(f"... {grouped(hidden)} more", style="dim"), *[""] * 5)
+    for rank, row in bottom:
+        add(rank, row)
+    table.add_section()
+    table.add_row(
+        "",
+        Text("Total", style="bold"),
+        "",
+        Text(rupiah(sum(f.revenue for f in eligible)), style="bold"),
+        percent(sum(f.revenue for f in eligible) / revenue) if revenue else "-",
+        "",
+        "",
+    )
+    return table
+
+
+def _ineligible_table(plan: SeasonPlan, catalog: Catalog, max_rows: int) -> Table:
+    """The producers no request may buy from, and why (first ``max_rows`` of them)."""
+    entries = plan.fairness.ineligible
+    table = _table(f"Ineligible producers ({grouped(len(entries))})")
+    table.add_column("Producer", min_width=10)
+    table.add_column("District", style="dim")
+    table.add_column("Why not eligible", ratio=1)
+    shown, hidden, _ = _ends(list(entries), max_rows, keep_last=False)
+    for entry in shown:
+        producer = catalog.producer_by_id.get(entry.producer_id)
+        table.add_row(
+            Text(producer.name if producer else entry.producer_id),
+            Text(producer.district if producer else ""),
+            Text(entry.reason),
+        )
+    if hidden:
+        table.add_row(Text(f"... {grouped(hidden)} more", style="dim"), "", "")
+    return table
+
+
+def _ends(rows: list[T], limit: int, *, keep_last: bool = True) -> tuple[list[T], int, list[T]]:
+    """A long list cut to ``limit`` rows: the first ones, how many are left out, the last ones.
+
+    With ``keep_last`` the rows kept are split between both ends (the top and
+    the bottom earners); without it, only the first ones are kept.
+    """
+    if len(rows) <= limit:
+        return rows, 0, []
+    if not keep_last:
+        return rows[:limit], len(rows) - limit, []
+    top, bottom = (limit + 1) // 2, limit // 2
+    return rows[:top], len(rows) - top - bottom, rows[len(rows) - bottom :]
+
+
+def fairness_line(fairness: Fairness) -> Text:
+    """The fairness metrics of a plan on one line: policy, gini, jain, coverage, ...
+
+    Gini 0 and Jain 1 are a perfectly even spread over the eligible producers;
+    coverage is the share of them that sold anything.
+    """
+    ineligible = len(fairness.ineligible)
+    return Text.assemble(
+        ("Fairness", "bold"),
+        f" (policy {fairness.policy}): ",
+        f"gini {fairness.gini:.3f}, jain {fairness.jain:.3f}, ",
+        f"coverage {percent(fairness.coverage)}, ",
+        f"min utilization {percent(fairness.min_utilization)}, ",
+        f"max share {percent(fairness.max_share)}, ",
+        f"{grouped(ineligible)} ineligible",
+    )
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _ClockBar(ProgressColumn):
+    """A bar of the wall time spent against the time limit (the task's total).
+
+    Driven by the display's own clock, so it moves while the solver is busy
+    between two reports.
+    """
+
+    def render(self, task: Task) -> ProgressBar:
+        total = task.total or 1.0
+        return ProgressBar(total=total, completed=min(task.elapsed or 0.0, total), width=30)
+
+
+def plan_progress(console: Console) -> Progress:
+    """A live display of a season solve: phase, incumbent and bound, time against the limit.
+
+    Not started: the caller starts it, adds one task with ``total`` set to the
+    time limit and a ``figures`` field (see `progress_figures`), and updates
+    the task's description (the phase) and figures as the solver reports. It
+    disappears when stopped, leaving the terminal to the summary.
+    """
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", style="bold", markup=False),
+        TextColumn("{task.fields[figures]}", markup=False),
+        _ClockBar(),
+        TimeElapsedColumn(),
+        TextColumn("of {task.total:.0f} s", markup=False),
+        console=console,
+        transient=True,
+    )
+
+
+def progress_figures(incumbent: float | None, bound: float | None) -> str:
+    """A phase's best objective so far and its proven bound, with the gap between them."""
+    text = f"incumbent {_figure(incumbent)}, bound {_figure(bound)}"
+    if incumbent is not None and bound is not None and bound != 0:
+        text += f", gap {percent(abs(bound - incumbent) / abs(bound), 2)}"
+    return text
 
 
 # --------------------------------------------------------------------------- problems
