@@ -1,4 +1,4 @@
-"""The ``parcelkit`` command line: validate, quote, verify, schema and demo.
+"""The ``parcelkit`` command line: validate, quote, plan, verify, schema and demo.
 
 A thin typer app over the public API; FORMAT.md's "Command line" section is its
 contract. Results go to stdout (a rich summary, or the JSON with ``--json``);
@@ -8,10 +8,12 @@ writes a clean file.
 Exit status:
 
 ====  ==========================================================================
-0     valid input, served quote, valid result
-1     the request cannot be served (infeasible), or the result breaks rules
+0     valid input, served quote (every request served by a plan), valid result
+1     the request cannot be served (infeasible), a plan leaves some requests
+      unserved, or the result breaks rules
 2     bad input: every problem is listed with its place, never a traceback
-3     unknown: the time limit ran out before a quote or a proof of infeasibility
+3     unknown: the time limit ran out before a quote (or a verified plan) or a
+      proof of infeasibility
 4     the optimizer itself failed (an internal error, worth reporting)
 ====  ==========================================================================
 
@@ -25,17 +27,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.text import Text
 
 from parcelkit import __version__
-from parcelkit.errors import InputError, Problem, SolverError
+from parcelkit.errors import InputError, Problem, ResultError, SolverError
 from parcelkit.models import (
     CATALOG_FORMAT,
     PLAN_FORMAT,
@@ -48,7 +53,10 @@ from parcelkit.models import (
     Status,
 )
 from parcelkit.report.terminal import (
+    plan_progress,
+    plan_summary,
     problems_table,
+    progress_figures,
     quote_summary,
     season_summary,
     status_text,
@@ -58,6 +66,10 @@ from parcelkit.report.text import grouped, rupiah
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
+
+    from rich.progress import Progress as ProgressDisplay
+
+    from parcelkit.solve.season import Policy, Progress
 
 __all__ = ["ExitCode", "app", "main"]
 
@@ -86,6 +98,13 @@ QUOTE_EXIT: dict[Status, ExitCode] = {
     Status.UNKNOWN: ExitCode.UNKNOWN,
 }
 """Exit status of ``parcelkit quote`` by the quote's status."""
+
+POLICY_NAMES = ("maxmin_share", "proportional", "none")
+"""The fairness policies ``--policy`` accepts, as `parcelkit.solve.season.POLICIES`.
+
+Spelled out here so that ``--help`` lists them without importing the solver;
+the command checks the value against the solver's own list.
+"""
 
 app = typer.Typer(
     name="parcelkit",
@@ -275,6 +294,246 @@ def _solve_quote(
         return quote(catalog, request, time_limit=time_limit, seed=seed, workers=workers)
 
 
+# --------------------------------------------------------------------------- plan input
+
+
+def _policy(value: str) -> tuple[Policy | None, list[Problem]]:
+    """The ``--policy`` value as the solver's policy, or the problem with it."""
+    from parcelkit.solve.season import POLICIES
+
+    for policy in POLICIES:
+        if value == policy:
+            return policy, []
+    return None, [
+        Problem(
+            message="unknown fairness policy",
+            field="--policy",
+            value=value,
+            expected="one of " + ", ".join(POLICIES),
+        )
+    ]
+
+
+def _max_share(text: str | None) -> tuple[Decimal | None, list[Problem]]:
+    """The ``--max-share`` value as an exact decimal in (0, 1], or the problem with it.
+
+    Read as `Decimal`, never a float: the share is compared exactly (FORMAT.md).
+    """
+    if text is None:
+        return None, []
+    expected = "a decimal above 0 and at most 1, e.g. 0.15"
+    try:
+        share = Decimal(text.strip())
+    except InvalidOperation:
+        share = None
+    if share is None or not share.is_finite():
+        return None, [
+            Problem(message="not a number", field="--max-share", value=text, expected=expected)
+        ]
+    if not 0 < share <= 1:
+        return None, [
+            Problem(message="out of range", field="--max-share", value=text, expected=expected)
+        ]
+    return share, []
+
+
+class _FixedQuotes(BaseModel):
+    """A JSON array of quotes, validated as one list so that problems name their row."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quotes: tuple[Quote, ...]
+
+
+def _read_fixed(path: Path) -> tuple[Quote, ...]:
+    """The accepted quotes of a ``--fixed`` file: one quote, an array of quotes, or a plan.
+
+    Raises
+    ------
+    ResultError
+        Holding every problem found, each placed in the file (for an array,
+        ``quotes``, the quote's position as the row, and the field).
+    """
+    from parcelkit.io import load_result
+    from parcelkit.io.jsonfile import read_json
+    from parcelkit.io.locate import issues, json_problem, unique
+
+    file = str(path)
+    data, problems = read_json(path, exact=False)
+    if data is None:
+        raise ResultError(problems)
+    if isinstance(data, dict):
+        found = load_result(path)
+        return found.quotes if isinstance(found, SeasonPlan) else (found,)
+    if not isinstance(data, list):
+        raise ResultError(
+            [
+                Problem(
+                    message=f"a JSON {type(data).__name__} cannot hold accepted quotes",
+                    file=file,
+                    expected="a quote, a JSON array of quotes, or a plan",
+                )
+            ]
+        )
+    try:
+        fixed = _FixedQuotes.model_validate({"quotes": data}).quotes
+    except ValidationError as error:
+        problems += [json_problem(issue, file) for issue in issues(_FixedQuotes, error)]
+        raise ResultError(unique(problems)) from None
+    if problems:
+        raise ResultError(problems)
+    return fixed
+
+
+def _fixed_problems(
+    catalog: Catalog, requests: Sequence[Request], fixed: Sequence[Quote], path: Path
+) -> list[Problem]:
+    """What keeps the accepted quotes from being part of this season's plan.
+
+    Each must answer a request of the season, once, be served, and pass the
+    independent checker on its own (a plan keeps it exactly as it is, so a
+    broken one could never be part of a valid plan). Problems are placed in
+    the file: with several quotes, at ``quotes`` and the quote's position.
+    """
+    by_id = {request.id: request for request in requests}
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for row, accepted in enumerate(fixed, start=1):
+        request = by_id.get(accepted.request_id)
+        found = _accepted_problems(catalog, request, accepted, list(by_id))
+        if accepted.request_id in seen:
+            found.append(
+                Problem(
+                    message="a second accepted quote for the same request",
+                    field="request_id",
+                    value=accepted.request_id,
+                )
+            )
+        seen.add(accepted.request_id)
+        several = len(fixed) > 1
+        problems += [
+            replace(
+                problem,
+                file=str(path),
+                sheet="quotes" if several else None,
+                row=row if several else None,
+            )
+            for problem in found
+        ]
+    return problems
+
+
+def _accepted_problems(
+    catalog: Catalog, request: Request | None, accepted: Quote, known: Sequence[str]
+) -> list[Problem]:
+    """The problems of one accepted quote, not yet placed in its file."""
+    from parcelkit.verify import check_quote
+
+    if request is None:
+        return [
+            Problem(
+                message="an accepted quote for a request that is not in the requests",
+                field="request_id",
+                value=accepted.request_id,
+                expected="one of " + ", ".join(known),
+            )
+        ]
+    if not accepted.served:
+        return [
+            Problem(
+                message="an accepted quote must serve its request",
+                field="status",
+                value=accepted.status.value,
+                expected="optimal or feasible",
+            )
+        ]
+    return [
+        Problem(message=f"the accepted quote breaks a rule: {violation}", field=violation.rule)
+        for violation in check_quote(catalog, request, accepted)
+    ]
+
+
+# --------------------------------------------------------------------------- plan solving
+
+
+class _PlanDisplay:
+    """The live progress of a season solve on stderr; the solver's progress callback.
+
+    Shows the phase, its incumbent and bound, and the wall time against the
+    limit; it vanishes when the solve ends, leaving the terminal to the summary.
+    """
+
+    def __init__(self, err: Console, time_limit: float) -> None:
+        self._display: ProgressDisplay = plan_progress(err)
+        self._task = self._display.add_task("starting", total=time_limit, figures="")
+
+    def __enter__(self) -> _PlanDisplay:
+        self._display.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._display.stop()
+
+    def __call__(self, report: Progress) -> None:
+        self._display.update(
+            self._task,
+            description=report.phase,
+            figures=progress_figures(report.incumbent, report.bound),
+        )
+
+
+def _solve_plan(
+    catalog: Catalog,
+    requests: Sequence[Request],
+    err: Console,
+    *,
+    show_progress: bool,
+    policy: Policy,
+    max_share: Decimal | None,
+    fixed: Sequence[Quote],
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> SeasonPlan:
+    """Plan the season, with a live display on a terminal; exit 2 or 4 on failure.
+
+    Bad input the solver alone can see (fixed quotes that together need more
+    stock than there is, say) is an `InputError`: listed, exit 2.
+    """
+    from parcelkit.solve.season import plan
+
+    display = _PlanDisplay(err, time_limit) if show_progress and err.is_terminal else None
+    try:
+        with _solver_failure(err), display or nullcontext():
+            return plan(
+                catalog,
+                requests,
+                policy=policy,
+                max_share=max_share,
+                fixed=fixed,
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                progress=display,
+            )
+    except InputError as error:
+        _bad_input(err, list(error.problems) or [Problem(message=str(error))])
+
+
+def plan_exit(plan: SeasonPlan) -> ExitCode:
+    """Exit status of ``parcelkit plan``: 3 unknown, 1 some request unserved, else 0."""
+    if plan.status is Status.UNKNOWN:
+        return ExitCode.UNKNOWN
+    if plan.unserved or plan.status is Status.INFEASIBLE:
+        return ExitCode.NOT_SERVED
+    return ExitCode.OK
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -391,6 +650,110 @@ def _status_line(result: Quote) -> Text:
     return line
 
 
+@app.command("plan")
+def plan_command(
+    catalog: CatalogPath,
+    requests: RequestsPath,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the plan's JSON to this file."),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the plan's JSON on stdout instead of a summary."),
+    ] = False,
+    policy: Annotated[
+        str,
+        typer.Option(
+            "--policy",
+            help="Fairness policy: maxmin_share (raise the smallest producer revenue first), "
+            "proportional (the same on revenue / reachable) or none.",
+        ),
+    ] = "maxmin_share",
+    max_share: Annotated[
+        str | None,
+        typer.Option(
+            "--max-share",
+            help="No producer above this share of all producer revenue: a decimal in (0, 1].",
+            show_default=False,
+        ),
+    ] = None,
+    fixed: Annotated[
+        Path | None,
+        typer.Option(
+            "--fixed",
+            help="Quotes already accepted, kept as they are: a quote, a JSON array of quotes, "
+            "or a plan.",
+            show_default=False,
+        ),
+    ] = None,
+    time_limit: TimeLimit = 60.0,
+    seed: Seed = 0,
+    workers: Workers = 1,
+) -> None:
+    """A season plan: every request at once, shared stock, revenue spread fairly.
+
+    A summary on the terminal (with live progress on stderr), the JSON to a
+    file or stdout. Exit 0 every request served, 1 some unserved (each listed
+    with what ran out), 2 bad input, 3 unknown (no verified plan in time), 4
+    solver failure.
+    """
+    from parcelkit.io import load_catalog, load_requests, result_to_json, save_result
+
+    out, err = _stdout(), _stderr()
+    chosen, problems = _policy(policy)
+    share, share_problems = _max_share(max_share)
+    problems += share_problems
+    if problems or chosen is None:
+        _bad_input(err, problems)
+    loaded = _load(err, lambda: load_catalog(catalog), catalog)
+    season = _load(err, lambda: load_requests(requests, catalog=loaded), requests)
+    accepted: tuple[Quote, ...] = ()
+    if fixed is not None:
+        accepted = _load(err, lambda: _read_fixed(fixed), fixed)
+        fixed_problems = _fixed_problems(loaded, season, accepted, fixed)
+        if fixed_problems:
+            _bad_input(err, fixed_problems)
+
+    result = _solve_plan(
+        loaded,
+        season,
+        err,
+        show_progress=not as_json,
+        policy=chosen,
+        max_share=share,
+        fixed=accepted,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+    )
+    if output is not None:
+        try:
+            save_result(result, output)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(output))])
+        err.print(f"Plan written to {output}")
+    if as_json:
+        typer.echo(result_to_json(result).rstrip("\n"))
+        err.print(_plan_line(result))
+        for entry in result.unserved:
+            err.print(Text(f"  - {entry.request_id}: {entry.reason}"), soft_wrap=True)
+    else:
+        out.print(plan_summary(result, loaded, season))
+    raise typer.Exit(plan_exit(result))
+
+
+def _plan_line(plan: SeasonPlan) -> Text:
+    served = len(plan.quotes)
+    line = Text.assemble("plan: ", status_text(plan.status))
+    line.append(
+        f", {grouped(served)} of {grouped(served + len(plan.unserved))} requests served, "
+        f"total {rupiah(sum(q.total for q in plan.quotes))}"
+    )
+    return line
+
+
 @app.command()
 def verify(
     catalog: CatalogPath,
@@ -448,24 +811,34 @@ def verify(
 
 @app.command()
 def demo(
-    time_limit: TimeLimit = 5.0,
+    time_limit: TimeLimit = 30.0,
     seed: Seed = 0,
     workers: Workers = 1,
 ) -> None:
-    """Show the embedded Karawang sample season and quote its first request."""
-    # Until the season planner lands, the demo quotes one request; FORMAT.md's
-    # demo plans the whole season.
+    """Plan the embedded Karawang sample season and show who sells what, and how fairly.
+
+    The season's summary, then the plan's (with the producer fairness table);
+    exit 0 whatever the plan leaves unserved, 4 on a solver failure.
+    """
     from parcelkit.data import karawang_catalog, karawang_requests
 
     out, err = _stdout(), _stderr()
     catalog = karawang_catalog()
     requests = karawang_requests()
     out.print(season_summary(catalog, requests))
-    if not requests:
-        return
-    first = requests[0]
-    result = _solve_quote(catalog, first, err, time_limit=time_limit, seed=seed, workers=workers)
-    out.print(quote_summary(result, catalog))
+    result = _solve_plan(
+        catalog,
+        requests,
+        err,
+        show_progress=True,
+        policy="maxmin_share",
+        max_share=None,
+        fixed=(),
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+    )
+    out.print(plan_summary(result, catalog, requests))
 
 
 def main() -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from parcelkit.cli import app
-from parcelkit.errors import SolverError
-from parcelkit.models import Quote, Request, SolverInfo, Status
+from parcelkit.cli import POLICY_NAMES, app
+from parcelkit.errors import Problem, RequestError, SolverError
+from parcelkit.models import Catalog, Quote, Request, SeasonPlan, SolverInfo, Status, Unserved
 
 runner = CliRunner()
 
@@ -283,6 +284,314 @@ def test_solver_failure_exits_4(
     assert "did not verify" in result.stderr
 
 
+# --------------------------------------------------------------------------- plan
+
+
+def plan_args(spec_examples: Path, *more: str | Path) -> list[str | Path]:
+    """``plan`` on the spec's example catalog and requests, with more arguments."""
+    return ["plan", spec_examples / "catalog.json", spec_examples / "requests.json", *more]
+
+
+def example_plan(spec_examples: Path) -> SeasonPlan:
+    """The spec's example plan (every request served)."""
+    return SeasonPlan.model_validate_json((spec_examples / "plan.json").read_text("utf-8"))
+
+
+class StubPlanner:
+    """Stands in for `parcelkit.solve.season.plan`: records its call, answers a fixed plan."""
+
+    def __init__(self, answer: SeasonPlan | Exception) -> None:
+        self.answer = answer
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(
+        self, catalog: Catalog, requests: tuple[Request, ...], **options: Any
+    ) -> SeasonPlan:
+        self.calls.append({"catalog": catalog, "requests": tuple(requests), **options})
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.fixture
+def stub_planner(spec_examples: Path, monkeypatch: pytest.MonkeyPatch) -> StubPlanner:
+    """The season solver replaced by a stub answering the spec's example plan."""
+    import parcelkit.solve.season
+
+    stub = StubPlanner(example_plan(spec_examples))
+    monkeypatch.setattr(parcelkit.solve.season, "plan", stub)
+    return stub
+
+
+def test_policy_names_are_the_solvers() -> None:
+    """The policies the help lists are the solver's."""
+    from parcelkit.solve.season import POLICIES
+
+    assert POLICY_NAMES == POLICIES
+
+
+def test_plan_summary_and_options(spec_examples: Path, stub_planner: StubPlanner) -> None:
+    """The options reach the solver as given; all served: exit 0 and the plan summary."""
+    result = invoke(
+        *plan_args(spec_examples),
+        "--policy",
+        "proportional",
+        "--max-share",
+        "0.3",
+        "--time-limit",
+        "7",
+        "--seed",
+        "3",
+        "--workers",
+        "2",
+    )
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Season plan" in result.stdout and "Fairness" in result.stdout
+    assert "Kopi Abah Sanggabuana" in result.stdout
+    (call,) = stub_planner.calls
+    assert [r.id for r in call["requests"]] == ["REQ-0001", "REQ-0002", "REQ-0003"]
+    assert call["policy"] == "proportional"
+    assert call["max_share"] == Decimal("0.3") and isinstance(call["max_share"], Decimal)
+    assert call["fixed"] == ()
+    assert (call["time_limit"], call["seed"], call["workers"]) == (7.0, 3, 2)
+
+
+def test_plan_defaults(spec_examples: Path, stub_planner: StubPlanner) -> None:
+    """By default: policy maxmin_share, no share cap, 60 s, seed 0, one worker."""
+    result = invoke(*plan_args(spec_examples))
+    assert result.exit_code == 0, result.output
+    (call,) = stub_planner.calls
+    assert call["policy"] == "maxmin_share" and call["max_share"] is None
+    assert (call["time_limit"], call["seed"], call["workers"]) == (60.0, 0, 1)
+
+
+def test_plan_json_and_output_file(
+    spec_examples: Path, tmp_path: Path, stub_planner: StubPlanner
+) -> None:
+    """``--json`` prints the plan's JSON alone on stdout; ``-o`` writes the same plan."""
+    out = tmp_path / "out" / "plan.json"
+    result = invoke(*plan_args(spec_examples, "--json", "-o", out))
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    printed = SeasonPlan.model_validate_json(result.stdout)
+    assert printed == example_plan(spec_examples)
+    assert SeasonPlan.model_validate_json(out.read_text(encoding="utf-8")) == printed
+    assert "3 of 3 requests served" in result.stderr
+
+
+def test_plan_some_unserved_exits_1(spec_examples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan leaving a request unserved exits 1 and says what ran out."""
+    import parcelkit.solve.season
+
+    full = example_plan(spec_examples)
+    partial = full.model_copy(
+        update={
+            "quotes": full.quotes[:2],
+            "unserved": (Unserved(request_id="REQ-0003", reason="kopi stock ran out"),),
+        }
+    )
+    monkeypatch.setattr(parcelkit.solve.season, "plan", StubPlanner(partial))
+    result = invoke(*plan_args(spec_examples))
+    no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert "kopi stock ran out" in result.stdout and "PT Kimia Pangan Jaya" in result.stdout
+
+    as_json = invoke(*plan_args(spec_examples, "--json"))
+    assert as_json.exit_code == 1
+    assert SeasonPlan.model_validate_json(as_json.stdout).unserved == partial.unserved
+    assert "REQ-0003: kopi stock ran out" in as_json.stderr
+
+
+def test_plan_unknown_exits_3(spec_examples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan whose time ran out before a verified plan exits 3."""
+    import parcelkit.solve.season
+
+    full = example_plan(spec_examples)
+    unknown = full.model_copy(
+        update={
+            "status": Status.UNKNOWN,
+            "quotes": (),
+            "unserved": tuple(
+                Unserved(request_id=q.request_id, reason="time ran out") for q in full.quotes
+            ),
+        }
+    )
+    monkeypatch.setattr(parcelkit.solve.season, "plan", StubPlanner(unknown))
+    result = invoke(*plan_args(spec_examples))
+    no_crash(result)
+    assert result.exit_code == 3, result.output
+    assert "unknown" in result.stdout
+
+
+def test_plan_solver_failure_exits_4(spec_examples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solver failure while planning is a message and exit 4."""
+    import parcelkit.solve.season
+
+    stub = StubPlanner(SolverError("the plan did not verify"))
+    monkeypatch.setattr(parcelkit.solve.season, "plan", stub)
+    result = invoke(*plan_args(spec_examples))
+    no_crash(result)
+    assert result.exit_code == 4
+    assert "did not verify" in result.stderr
+
+
+def test_plan_input_error_from_the_solver_exits_2(
+    spec_examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad input only the solver sees (an `InputError`) is listed, exit 2."""
+    import parcelkit.solve.season
+
+    error = RequestError([Problem(message="accepted quotes need more kopi than there is")])
+    monkeypatch.setattr(parcelkit.solve.season, "plan", StubPlanner(error))
+    result = invoke(*plan_args(spec_examples))
+    no_crash(result)
+    assert result.exit_code == 2
+    assert "more kopi than there is" in result.output
+
+
+@pytest.mark.parametrize("policy", ["fair", "MAXMIN_SHARE", ""])
+def test_plan_bad_policy(spec_examples: Path, stub_planner: StubPlanner, policy: str) -> None:
+    """An unknown policy is bad input naming the valid ones; the solver is not called."""
+    result = invoke(*plan_args(spec_examples, "--policy", policy))
+    no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert "--policy" in result.output
+    assert "maxmin_share, proportional, none" in result.output
+    assert stub_planner.calls == []
+
+
+@pytest.mark.parametrize("share", ["0", "-0.1", "1.5", "abc", "nan", "inf", "1e400x"])
+def test_plan_bad_max_share(spec_examples: Path, stub_planner: StubPlanner, share: str) -> None:
+    """A max share that is not a number in (0, 1] is bad input."""
+    result = invoke(*plan_args(spec_examples, "--max-share", share))
+    no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert "--max-share" in result.output
+    assert stub_planner.calls == []
+
+
+@pytest.mark.parametrize("share", ["1", "0.15", " 0.5 ", "1e-2"])
+def test_plan_good_max_share(spec_examples: Path, stub_planner: StubPlanner, share: str) -> None:
+    """A share in (0, 1] reaches the solver as the exact decimal written."""
+    result = invoke(*plan_args(spec_examples, "--max-share", share))
+    assert result.exit_code == 0, result.output
+    assert stub_planner.calls[0]["max_share"] == Decimal(share.strip())
+
+
+def test_plan_missing_files(spec_examples: Path, tmp_path: Path, stub_planner: StubPlanner) -> None:
+    """A missing catalog, requests or fixed file is bad input naming the path."""
+    catalog, requests = spec_examples / "catalog.json", spec_examples / "requests.json"
+    cases: list[list[str | Path]] = [
+        ["plan", tmp_path / "nope.json", requests],
+        ["plan", catalog, tmp_path / "nope.json"],
+        ["plan", catalog, requests, "--fixed", tmp_path / "nope.json"],
+    ]
+    for args in cases:
+        result = invoke(*args)
+        no_crash(result)
+        assert result.exit_code == 2, result.output
+        assert "nope.json" in result.output
+    assert stub_planner.calls == []
+
+
+def test_plan_fixed_from_quote_array_or_plan(
+    spec_examples: Path, tmp_path: Path, stub_planner: StubPlanner
+) -> None:
+    """``--fixed`` reads one quote, an array of quotes, or a plan's quotes."""
+    quote = Quote.model_validate_json((spec_examples / "quote.json").read_text("utf-8"))
+    document = json.loads((spec_examples / "quote.json").read_text(encoding="utf-8"))
+    array = write_json(tmp_path / "accepted.json", [document])
+    plan = example_plan(spec_examples)
+    for path, expected in (
+        (spec_examples / "quote.json", (quote,)),
+        (array, (quote,)),
+        (spec_examples / "plan.json", plan.quotes),
+    ):
+        stub_planner.calls.clear()
+        result = invoke(*plan_args(spec_examples, "--fixed", path))
+        no_crash(result)
+        assert result.exit_code == 0, result.output
+        assert stub_planner.calls[0]["fixed"] == expected
+
+
+def test_plan_fixed_unreadable(
+    spec_examples: Path, tmp_path: Path, stub_planner: StubPlanner
+) -> None:
+    """A fixed file that is not JSON, or JSON of the wrong kind, is bad input."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    number = write_json(tmp_path / "number.json", 5)
+    catalog = tmp_path / "catalog.json"
+    catalog.write_bytes((spec_examples / "catalog.json").read_bytes())
+    for path, words in (
+        (broken, "not valid JSON"),
+        (number, "a quote, a JSON array of quotes, or a plan"),
+        (catalog, "not a quote or a plan"),
+    ):
+        result = invoke(*plan_args(spec_examples, "--fixed", path))
+        no_crash(result)
+        assert result.exit_code == 2, result.output
+        assert path.name in result.output and words in result.output
+    assert stub_planner.calls == []
+
+
+def test_plan_fixed_array_problems_are_located(
+    spec_examples: Path, tmp_path: Path, stub_planner: StubPlanner
+) -> None:
+    """A broken quote in an array is placed by its position and field."""
+    good = json.loads((spec_examples / "quote.json").read_text(encoding="utf-8"))
+    bad = json.loads((spec_examples / "quote.json").read_text(encoding="utf-8"))
+    bad["tiers"][0]["budget"] = "lots"
+    path = write_json(tmp_path / "accepted.json", [good, bad, 7])
+    result = invoke(*plan_args(spec_examples, "--fixed", path))
+    no_crash(result)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert any("row 2" in ln and "tiers[1].budget" in ln for ln in lines), result.output
+    assert any("row 3" in ln and "an object" in ln for ln in lines), result.output
+    assert stub_planner.calls == []
+
+
+def test_plan_fixed_must_fit_the_season(
+    spec_examples: Path, tmp_path: Path, stub_planner: StubPlanner
+) -> None:
+    """Accepted quotes for unknown requests, twice, unserved or breaking a rule are bad input."""
+    document = json.loads((spec_examples / "quote.json").read_text(encoding="utf-8"))
+    stranger = {**document, "request_id": "REQ-0404"}
+    refused = {**document, "status": "infeasible", "tiers": [], "total": 0, "producers": []}
+    tampered = json.loads(json.dumps(document))
+    tampered["tiers"][0]["variants"][0]["price"] += 1000
+    cases = [
+        ([stranger], "REQ-0404"),
+        ([document, document], "second accepted quote"),
+        ([refused], "must serve its request"),
+        ([tampered], "breaks a rule"),
+    ]
+    for quotes, words in cases:
+        path = write_json(tmp_path / "accepted.json", quotes)
+        result = invoke(*plan_args(spec_examples, "--fixed", path))
+        no_crash(result)
+        assert result.exit_code == 2, (words, result.output)
+        assert words in result.output, result.output
+    assert stub_planner.calls == []
+
+
+def test_demo_plans_the_karawang_season(stub_planner: StubPlanner) -> None:
+    """The demo plans every request of the sample season and shows both summaries."""
+    from parcelkit.data import karawang_catalog, karawang_requests
+
+    result = invoke("demo", "--time-limit", "4")
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Season" in result.stdout and "Season plan" in result.stdout
+    assert "Fairness" in result.stdout
+    (call,) = stub_planner.calls
+    assert call["catalog"] == karawang_catalog()
+    assert call["requests"] == karawang_requests()
+    assert call["time_limit"] == 4.0 and call["policy"] == "maxmin_share"
+
+
 # --------------------------------------------------------------------------- verify
 
 
@@ -323,14 +632,6 @@ def test_verify_quote_for_another_request(spec_examples: Path, tmp_path: Path) -
 
 
 # --------------------------------------------------------------------------- misc
-
-
-def test_demo() -> None:
-    """The demo shows the Karawang sample season and a quote, exit 0."""
-    result = invoke("demo", *FAST)
-    no_crash(result)
-    assert result.exit_code == 0, result.output
-    assert "Season" in result.stdout and "Quote" in result.stdout
 
 
 def test_help_does_not_load_the_solver() -> None:
