@@ -634,7 +634,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         save_catalog(catalog, args.out / "catalog.json")
         save_requests(requests, args.out / "requests.json")
     print(
-        f"{args.size} seed {args.seed}: {summary(catalog, requests)}; generated in {elapsed:.1f} s"
+        f"{args.size} seed {args.seed}: {summary(catalog, requests)}; generated in {elapsed:.2f} s"
     )
 
 
