@@ -1,0 +1,735 @@
+"""A season plan: every request at once, shared stock, revenue spread fairly.
+
+How `plan` works (DESIGN.md, "Solving: what scales"):
+
+1. The greedy planner (`parcelkit.solve.greedy`) gives a first valid plan; its
+   parcels are the first patterns (columns) and the hint of every stage, so the
+   answer never serves fewer parcels than greedy.
+2. Three stages, in FORMAT.md's priority order: **serve** (parcels served,
+   then earlier requests), **fairness** (the policy's level F), **value** (the
+   rupiah of all parcels, i.e. the companies' budget use). Each stage first
+   grows the master LP by column generation (`parcelkit.solve.master`): the
+   LP's optimum over all patterns, or its Lagrangian bound while pricing has
+   not converged, is the stage's proven bound. Then CP-SAT solves the integer
+   master over the patterns found (`parcelkit.solve.season_model`), starting
+   from the last stage's plan, and the reached objective is held for the next
+   stage.
+3. The plan is assembled (`parcelkit.solve.season_answer`) and checked by
+   `parcelkit.verify.check_plan` before it is returned.
+
+Fairness levels: ``maxmin_share`` maximizes F with every eligible producer's
+revenue >= F; ``proportional`` the same on revenue / reachable (F per
+million). This is the first level of leximin; the plan keeps F and then
+maximizes value, so later leximin levels are not optimized (see README).
+
+Reproducibility: all work is counted in deterministic units (CP-SAT
+deterministic time, GLOP, a fixed number of pricing rounds); ``time_limit`` is
+a wall-clock cap, and ``solver.deterministic`` is false when it is what
+stopped a stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Literal
+
+from ortools.sat.python import cp_model
+
+from parcelkit.errors import SolverError
+from parcelkit.models import (
+    Catalog,
+    Ineligible,
+    Quote,
+    Request,
+    SeasonPlan,
+    SolverInfo,
+    Stage,
+    Status,
+    Unserved,
+)
+from parcelkit.solve.diagnose import precheck
+from parcelkit.solve.eligibility import available_stock
+from parcelkit.solve.greedy import SeasonChoice, greedy_season
+from parcelkit.solve.master import PROPORTIONAL_SCALE, SeasonLP, TierRow
+from parcelkit.solve.objectives import owners
+from parcelkit.solve.parcel import ParcelContents, TierSpec
+from parcelkit.solve.patterns import Pattern, pattern_of, price_pattern, weight_bound
+from parcelkit.solve.quote import tier_spec
+from parcelkit.solve.reach import ineligible_reason, reachable
+from parcelkit.solve.season_answer import fairness, producer_table, season_quote
+from parcelkit.solve.season_model import SeasonModel, TierPlan
+from parcelkit.solve.stages import Limits, parameters
+from parcelkit.verify import check_plan
+
+log = logging.getLogger(__name__)
+
+Policy = Literal["maxmin_share", "proportional", "none"]
+POLICIES: Final[tuple[Policy, ...]] = ("maxmin_share", "proportional", "none")
+
+SOLVER_NAME = "parcelkit season (column generation + CP-SAT)"
+
+STAGE_SHARE: Final = {"serve": 0.1, "fairness": 0.25, "value": 0.15}
+"""Share of ``time_limit`` each integer stage gets as CP-SAT deterministic time."""
+PRICING_SHARE: Final = {"serve": 0.15, "fairness": 0.15, "value": 0.1}
+"""Share of ``time_limit`` each stage's column generation gets as deterministic time."""
+PRICING_WORK: Final = 0.05
+"""Deterministic seconds one pricing solve may take at most."""
+PRICING_ROUNDS: Final = 12
+"""Most column generation rounds per stage (each prices the promising tier classes once)."""
+LEXIMIN_ROUNDS: Final = 6
+"""Leximin rounds: raise the smallest level, fix who is blocked there, raise the rest..."""
+PATTERNS_PER_TIER: Final = 12
+"""Patterns a tier offers the integer master: those the LP uses first, then the priciest."""
+PRICING_SOLVES: Final = 200
+"""Most pricing solves per round; the other classes keep their cheap bound."""
+GAIN_EPSILON: Final = 1e-6
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a long solve reports while it runs.
+
+    ``phase`` is one of ``patterns``, ``serve``, ``fairness``, ``value``;
+    ``incumbent`` and ``bound`` are the phase's objective so far and its proven
+    bound (``None`` while unknown); ``elapsed`` is wall seconds since the start.
+    """
+
+    phase: str
+    incumbent: float | None
+    bound: float | None
+    elapsed: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class _TierRef:
+    request: int
+    name: str
+    parcels: int
+    spec: TierSpec
+
+
+@dataclass
+class _Season:
+    """What one call of `plan` works with."""
+
+    catalog: Catalog
+    requests: list[Request]
+    """The requests to plan (fixed ones left out), in arrival order."""
+    left: dict[str, int]
+    ordered: dict[str, int]
+    policy: Policy
+    max_share: Fraction | None
+    time_limit: float
+    seed: int
+    workers: int
+    progress: ProgressCallback | None
+    base: dict[str, int] = field(default_factory=dict)
+    """Producer -> revenue the fixed quotes already pay."""
+    started: float = field(default_factory=time.monotonic)
+    wall_stopped: bool = False
+
+    def __post_init__(self) -> None:
+        self.owner = owners(self.catalog)
+        self.tiers = [
+            _TierRef(r, tier.name, tier.parcels, tier_spec(self.catalog, request, tier, self.left))
+            for r, request in enumerate(self.requests)
+            for tier in request.tiers
+        ]
+        self.tiers_of: dict[int, list[int]] = {}
+        for t, ref in enumerate(self.tiers):
+            self.tiers_of.setdefault(ref.request, []).append(t)
+        self.pool: list[dict[tuple[object, ...], Pattern]] = [{} for _ in self.tiers]
+        self.class_of = _classes(self.tiers)
+        self.deadline = self.started + self.time_limit
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def report(self, phase: str, incumbent: float | None, bound: float | None) -> None:
+        if self.progress is not None:
+            self.progress(Progress(phase, incumbent, bound, round(self.elapsed(), 3)))
+
+    def limits(self, work: float) -> Limits:
+        return Limits(
+            work_per_stage=work, deadline=self.deadline, seed=self.seed, workers=self.workers
+        )
+
+    def newest(self, t: int) -> Pattern:
+        """The pattern last added to tier ``t``'s pool."""
+        return next(reversed(self.pool[t].values()))
+
+    def offer(self, t: int, contents: ParcelContents) -> bool:
+        """Add a parcel to tier ``t``'s pool; False when it was there already."""
+        pattern = pattern_of(self.tiers[t].spec, contents, self.owner)
+        key = (pattern.package, pattern.items)
+        if key in self.pool[t]:
+            return False
+        self.pool[t][key] = pattern
+        return True
+
+
+def _classes(tiers: Sequence[_TierRef]) -> list[int]:
+    """Tier -> index of its class: tiers whose specs are equal price the same patterns."""
+    seen: dict[tuple[object, ...], int] = {}
+    classes = []
+    for ref in tiers:
+        spec = ref.spec
+        key = (
+            spec.rules.model_dump_json(),
+            spec.budget,
+            spec.fees,
+            tuple(sorted(spec.max_same.items())),
+            tuple(p.id for p in spec.packaging),
+        )
+        classes.append(seen.setdefault(key, len(seen)))
+    return classes
+
+
+def plan(
+    catalog: Catalog,
+    requests: Sequence[Request],
+    *,
+    policy: Policy = "maxmin_share",
+    max_share: Decimal | float | None = None,
+    fixed: Sequence[Quote] = (),
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+) -> SeasonPlan:
+    """Plan a season (FORMAT.md, ``parcelkit.plan/1``).
+
+    Parameters
+    ----------
+    catalog, requests
+        The season: ``requests`` in arrival order.
+    policy
+        ``maxmin_share``, ``proportional`` or ``none`` (FORMAT.md, "Plan").
+    max_share
+        No producer above this share of all producer revenue.
+    fixed
+        Quotes companies accepted: kept exactly, their stock taken first.
+    time_limit
+        Wall-clock cap in seconds; the work itself is counted deterministically.
+    progress
+        Called with a `Progress` after each round of every phase.
+
+    Ctrl-C (KeyboardInterrupt) during the search ends it: the best plan found
+    so far is verified and returned, with status ``feasible``.
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+    share = _share(max_share)
+    started = time.monotonic()
+    fixed_by_id = {q.request_id: q for q in fixed}
+    known = {r.id for r in requests}
+    for quote in fixed:
+        if quote.request_id not in known:
+            raise ValueError(f"fixed quote {quote.request_id!r} is not one of the requests")
+        if not quote.served:
+            raise ValueError(f"fixed quote {quote.request_id!r} is not a served quote")
+    left, ordered = _after_fixed(catalog, fixed)
+    season = _Season(
+        catalog=catalog,
+        requests=[r for r in requests if r.id not in fixed_by_id],
+        left=left,
+        ordered=ordered,
+        policy=policy,
+        max_share=share,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        progress=progress,
+        base=_revenue(fixed),
+        started=started,
+    )
+    fixed_revenue = season.base
+    reach = reachable(
+        catalog, [(ref.parcels, ref.spec) for ref in season.tiers], left, fixed_revenue
+    )
+    greedy = greedy_season(catalog, season.requests, stock=left, ordered=ordered)
+    stages: list[Stage] = []
+    best: _Answer = _greedy_answer(season, greedy)
+    season.report("patterns", float(best.parcels(season)), None)
+    try:
+        best = _solve(season, reach, best, stages)
+    except KeyboardInterrupt:
+        log.warning("interrupted: returning the best plan found so far")
+        season.wall_stopped = True
+    result = _assemble(season, requests, fixed, reach, best, stages, greedy)
+    violations = check_plan(catalog, requests, result, fixed=fixed, max_share=share)
+    if violations:
+        listed = "\n".join(f"  - {v}" for v in violations[:20])
+        raise SolverError(f"the season plan does not verify:\n{listed}")
+    return result
+
+
+def _share(max_share: Decimal | float | None) -> Fraction | None:
+    if max_share is None:
+        return None
+    value = Fraction(str(max_share)) if isinstance(max_share, float) else Fraction(max_share)
+    if not 0 < value <= 1:
+        raise ValueError(f"max_share must be in (0, 1], not {max_share}")
+    return value
+
+
+def _after_fixed(catalog: Catalog, fixed: Sequence[Quote]) -> tuple[dict[str, int], dict[str, int]]:
+    """Stock left once the fixed quotes take theirs, and the sku units they ordered."""
+    left = available_stock(catalog, None)
+    ordered: dict[str, int] = {}
+    for quote in fixed:
+        for tier in quote.tiers:
+            for variant in tier.variants:
+                left[variant.packaging] = left.get(variant.packaging, 0) - variant.parcels
+                for item in variant.items:
+                    units = item.qty * variant.parcels
+                    left[item.sku] = left.get(item.sku, 0) - units
+                    ordered[item.sku] = ordered.get(item.sku, 0) + units
+    return {k: max(0, v) for k, v in left.items()}, ordered
+
+
+def _revenue(quotes: Sequence[Quote]) -> dict[str, int]:
+    revenue: dict[str, int] = {}
+    for quote in quotes:
+        for entry in quote.producers:
+            revenue[entry.producer_id] = revenue.get(entry.producer_id, 0) + entry.revenue
+    return revenue
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A plan as chosen parcels: served request indexes, tier -> [(pattern, parcels)]."""
+
+    served: tuple[int, ...]
+    fills: Mapping[int, tuple[tuple[Pattern, int], ...]]
+
+    def parcels(self, season: _Season) -> int:
+        return sum(season.tiers[t].parcels for r in self.served for t in season.tiers_of[r])
+
+
+def _greedy_answer(season: _Season, greedy: Sequence[SeasonChoice]) -> _Answer:
+    """The greedy plan as an answer; its parcels join the pools."""
+    served: list[int] = []
+    fills: dict[int, tuple[tuple[Pattern, int], ...]] = {}
+    for r, choice in enumerate(greedy):
+        if choice.tiers is None:
+            continue
+        served.append(r)
+        for t in season.tiers_of[r]:
+            ref = season.tiers[t]
+            contents = choice.tiers[ref.name]
+            season.offer(t, contents)
+            pattern = pattern_of(ref.spec, contents, season.owner)
+            fills[t] = ((pattern, ref.parcels),)
+    return _Answer(tuple(served), fills)
+
+
+# --------------------------------------------------------------------------- solving
+
+
+@dataclass
+class _Fairness:
+    """The fairness rows of both masters, and how far leximin has come.
+
+    ``weights`` per eligible producer (1, or reachable under proportional) and
+    ``scale`` (1, or a million) define each producer's level:
+    revenue x scale / weight. ``active`` producers share the level F being
+    raised; the others keep the ``floors`` an earlier round gave them.
+    """
+
+    weights: dict[str, int]
+    scale: int
+    reach: Mapping[str, int]
+    active: set[str] = field(default_factory=set)
+    floors: dict[str, int] = field(default_factory=dict)
+
+    def cap(self) -> float:
+        """An upper bound on F for the active producers."""
+        if self.scale > 1:
+            return float(self.scale)
+        return float(min((self.reach[j] for j in self.active), default=0))
+
+
+def _fairness_rows(policy: Policy, reach: Mapping[str, int]) -> _Fairness:
+    eligible = {pid: amount for pid, amount in reach.items() if amount > 0}
+    if policy == "none" or not eligible:
+        return _Fairness({}, 1, reach)
+    if policy == "maxmin_share":
+        return _Fairness(dict.fromkeys(eligible, 1), 1, reach, set(eligible))
+    return _Fairness(dict(eligible), PROPORTIONAL_SCALE, reach, set(eligible))
+
+
+def _solve(
+    season: _Season, reach: Mapping[str, int], best: _Answer, stages: list[Stage]
+) -> _Answer:
+    """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends."""
+    fair = _fairness_rows(season.policy, reach)
+    lp = SeasonLP(
+        tiers=[TierRow(ref.request, ref.parcels, ref.spec.fees) for ref in season.tiers],
+        request_parcels=[sum(t.parcels for t in r.tiers) for r in season.requests],
+        stock=dict(season.left),
+        owner=season.owner,
+        fairness={pid: weight / fair.scale for pid, weight in fair.weights.items()},
+        fairness_cap=fair.cap(),
+        max_share=season.max_share,
+        producers=[p.id for p in season.catalog.producers],
+        base=season.base,
+    )
+    for t, patterns in enumerate(season.pool):
+        for pattern in patterns.values():
+            lp.add(t, pattern)
+
+    rounds = LEXIMIN_ROUNDS if fair.weights else 0
+    steps = [("serve", "serve")]
+    steps += [("fairness", "fairness" if k == 0 else f"fairness {k + 1}") for k in range(rounds)]
+    steps += [("value", "value")]
+    served_hold: int | None = None
+    for kind, name in steps:
+        if kind == "fairness" and not fair.active:
+            continue
+        if time.monotonic() >= season.deadline:
+            season.wall_stopped = True
+            stages.append(Stage(name=name))
+            continue
+        lp.set_stage(kind)
+        bound = _generate(season, lp, kind, rounds if kind == "fairness" else 1)
+        model = _model(season, lp, best, fair, kind)
+        if served_hold is not None:
+            model.model.add(_objective(model, "serve") >= served_hold)
+        _hint(model, best)
+        share = STAGE_SHARE[kind] / (rounds if kind == "fairness" else 1)
+        solver = parameters(season.limits(share * season.time_limit), linearization=1)
+        result = model.run(_objective(model, kind), solver)
+        log.debug(
+            "%s: CP-SAT %s, objective %s, bound %s, %.2f s, %d patterns",
+            name,
+            result.status,
+            result.objective,
+            result.bound,
+            solver.wall_time,
+            sum(len(t.patterns) for t in model.tiers),
+        )
+        season.wall_stopped |= result.wall_clock_stopped
+        if result.objective is not None:
+            best = _answer_of(model)
+            if kind == "serve":
+                served_hold = result.objective
+        reached = _measure(season, best, kind, fair)
+        stages.append(_record(name, reached, bound))
+        season.report(name, reached, bound)
+        if kind == "serve":
+            lp.hold_served(float(best.parcels(season)))
+        elif kind == "fairness":
+            _next_round(lp, fair, int(reached))
+    return best
+
+
+def _next_round(lp: SeasonLP, fair: _Fairness, reached: int) -> None:
+    """After a leximin round: every active producer keeps ``reached``; the LP's blocked leave.
+
+    The producers whose fairness row has a dual price in the LP are the ones
+    the level could not be raised past; they keep ``reached`` as their floor
+    and the next round raises the level of the others.
+    """
+    caps = {j: float(fair.reach[j]) if fair.scale == 1 else float(fair.scale) for j in fair.active}
+    blocked = lp.blocked(caps)
+    for producer in fair.active:
+        fair.floors[producer] = reached
+    if not blocked:
+        fair.active.clear()
+        return
+    for producer in blocked:
+        lp.fix_floor(producer, float(reached))
+        fair.active.discard(producer)
+    lp.next_level(fair.cap())
+    lp.hold_level(float(reached))
+
+
+def _generate(season: _Season, lp: SeasonLP, stage: str, share: int = 1) -> float:
+    """Column generation for ``stage``: new patterns into the pools; the proven bound.
+
+    Each round solves the LP, then prices the tier classes whose cheap bound
+    says a better pattern may exist, most promising first and at most
+    `PRICING_SOLVES` of them; the others keep their cheap bound. The bound is
+    the least Lagrangian bound seen (each one is valid).
+    """
+    prices = {p.sku: p.price for p in season.catalog.products}
+    prices.update({p.id: p.price for p in season.catalog.packaging})
+    bound = math.inf
+    budget = PRICING_SHARE[stage] * season.time_limit / share
+    duals = lp.solve()
+    best_lp = 0.0
+    for round_ in range(PRICING_ROUNDS):
+        if duals is None:
+            break
+        best_lp = duals.objective
+        members: dict[int, list[int]] = {}
+        for t, cls in enumerate(season.class_of):
+            members.setdefault(cls, []).append(t)
+        weights: dict[int, dict[str, float]] = {}
+        cheap: dict[int, float] = {}
+        reach: dict[int, float] = {}
+        for cls, tiers in members.items():
+            spec = season.tiers[tiers[0]].spec
+            weights[cls] = duals.weights({k: prices[k] for k in _keys(spec)})
+            cheap[cls] = weight_bound(spec, weights[cls])
+            reach[cls] = cheap[cls] + max(duals.tier_constant(t) for t in tiers)
+        promising = sorted((c for c in members if reach[c] > GAIN_EPSILON), key=lambda c: -reach[c])
+        gain = dict(cheap)
+        added = 0
+        for cls in promising[:PRICING_SOLVES]:
+            spec = season.tiers[members[cls][0]].spec
+            priced = price_pattern(spec, weights[cls], season.limits(PRICING_WORK))
+            budget -= priced.work
+            gain[cls] = min(cheap[cls], priced.bound)
+            if priced.pattern is None or priced.value is None:
+                continue
+            for t in members[cls]:
+                if priced.value + duals.tier_constant(t) > GAIN_EPSILON and season.offer(
+                    t, priced.pattern
+                ):
+                    lp.add(t, season.newest(t))
+                    added += 1
+            if time.monotonic() >= season.deadline:
+                season.wall_stopped = True
+            if season.wall_stopped or budget <= 0:
+                break
+        bound = min(bound, duals.bound([gain[c] for c in season.class_of]))
+        season.report(stage, duals.objective, bound)
+        log.debug(
+            "%s round %d: lp %.1f, bound %.1f, %d new columns",
+            stage,
+            round_,
+            duals.objective,
+            bound,
+            added,
+        )
+        if added == 0 or season.wall_stopped or budget <= 0:
+            if added:
+                duals = lp.solve()  # the integer master reads the LP's solution next
+            break
+        duals = lp.solve()
+    if duals is not None:
+        best_lp = duals.objective
+    return max(bound, best_lp)
+
+
+def _keys(spec: TierSpec) -> list[str]:
+    return [p.sku for p in spec.products] + [p.id for p in spec.packaging]
+
+
+def _model(
+    season: _Season,
+    lp: SeasonLP,
+    best: _Answer,
+    fair: _Fairness,
+    stage: str,
+) -> SeasonModel:
+    """The integer master over each tier's patterns worth offering.
+
+    Per tier: the patterns of the current plan and those the last LP uses;
+    for serve and value also the priciest, up to `PATTERNS_PER_TIER`. The
+    fairness rounds get no more: measured on the sample, max-min over the plan's
+    and the LP's patterns was proven in 0.1 s, and with 12 per tier not
+    found within 10 s.
+    """
+    in_lp: dict[int, list[Pattern]] = {}
+    for column, _ in lp.counts():
+        in_lp.setdefault(column.tier, []).append(column.pattern)
+    tiers = []
+    for t, ref in enumerate(season.tiers):
+        chosen: dict[tuple[object, ...], Pattern] = {}
+        for pattern in [p for p, _ in best.fills.get(t, ())] + in_lp.get(t, []):
+            chosen[(pattern.package, pattern.items)] = pattern
+        by_price = sorted(season.pool[t].values(), key=lambda p: (-p.price, p.package, p.items))
+        limit = 0 if stage == "fairness" else PATTERNS_PER_TIER
+        for pattern in by_price:
+            if len(chosen) >= limit:
+                break
+            chosen.setdefault((pattern.package, pattern.items), pattern)
+        tiers.append(
+            TierPlan(
+                request=ref.request,
+                parcels=ref.parcels,
+                max_variants=ref.spec.rules.max_variants,
+                spread=Fraction(ref.spec.rules.variant_price_spread),
+                patterns=tuple(
+                    sorted(chosen.values(), key=lambda p: (-p.price, p.package, p.items))
+                ),
+            )
+        )
+    return SeasonModel(
+        catalog=season.catalog,
+        tiers=tiers,
+        request_parcels=[sum(t.parcels for t in r.tiers) for r in season.requests],
+        stock=season.left,
+        ordered=season.ordered,
+        owner=season.owner,
+        levels=fair.weights,
+        active=frozenset(fair.active),
+        floors=fair.floors,
+        level_scale=fair.scale,
+        max_share=season.max_share,
+        base=season.base,
+    )
+
+
+def _objective(model: SeasonModel, stage: str) -> cp_model.LinearExpr:
+    if stage == "serve":
+        return model.serve(list(range(len(model.request_parcels))))
+    if stage == "fairness":
+        return cp_model.LinearExpr.sum([model.level])
+    return model.value()
+
+
+def _hint(model: SeasonModel, best: _Answer) -> None:
+    """Start from ``best``: every one of its patterns is in the model."""
+    choice: dict[int, dict[int, int]] = {}
+    for t, fill in best.fills.items():
+        index = {(p.package, p.items): i for i, p in enumerate(model.tiers[t].patterns)}
+        choice[t] = {index[(p.package, p.items)]: count for p, count in fill}
+    model.hint(choice, best.served)
+
+
+def _answer_of(model: SeasonModel) -> _Answer:
+    served = tuple(model.served_requests())
+    fills = {t: tuple(fill) for t, fill in model.chosen() if fill}
+    return _Answer(served, fills)
+
+
+def _measure(season: _Season, answer: _Answer, stage: str, fair: _Fairness) -> float:
+    """A stage's objective on ``answer``, in the units of its bound."""
+    if stage == "serve":
+        return float(answer.parcels(season))
+    if stage == "value":
+        return float(sum(p.price * n for fill in answer.fills.values() for p, n in fill))
+    revenue: dict[str, int] = {}
+    for fill in answer.fills.values():
+        for pattern, count in fill:
+            for producer, amount in pattern.revenue:
+                revenue[producer] = revenue.get(producer, 0) + amount * count
+    for producer, amount in season.base.items():
+        revenue[producer] = revenue.get(producer, 0) + amount
+    levels = (revenue.get(j, 0) * fair.scale // fair.weights[j] for j in fair.active)
+    return float(min(levels, default=0))
+
+
+def _record(name: str, objective: float, bound: float) -> Stage:
+    """A stage entry: the bound never below the objective reached (rounding aside)."""
+    bound = max(bound, objective)
+    gap = 0.0 if bound == objective else (bound - objective) / max(abs(bound), 1e-9)
+    return Stage(name=name, objective=objective, bound=bound, gap=min(1.0, gap))
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def _assemble(
+    season: _Season,
+    requests: Sequence[Request],
+    fixed: Sequence[Quote],
+    reach: Mapping[str, int],
+    best: _Answer,
+    stages: Sequence[Stage],
+    greedy: Sequence[SeasonChoice],
+) -> SeasonPlan:
+    """FORMAT.md's plan from the chosen parcels, fixed quotes first in their places."""
+    info = SolverInfo(
+        name=SOLVER_NAME,
+        wall_time_s=round(season.elapsed(), 3),
+        stages=tuple(stages),
+        deterministic=not season.wall_stopped,
+    )
+    fixed_by_id = {q.request_id: q for q in fixed}
+    index = {request.id: r for r, request in enumerate(season.requests)}
+    served = set(best.served)
+    left = _left_after(season, best)
+    quotes: list[Quote] = []
+    unserved: list[Unserved] = []
+    for request in requests:
+        if request.id in fixed_by_id:
+            quotes.append(fixed_by_id[request.id])
+            continue
+        r = index[request.id]
+        if r in served:
+            fills = {
+                season.tiers[t].name: [(p.contents, n) for p, n in best.fills[t]]
+                for t in season.tiers_of[r]
+            }
+            quotes.append(
+                season_quote(season.catalog, request, fills, info.model_copy(update={"stages": ()}))
+            )
+        else:
+            reason = _unserved_reason(season, request, left, greedy[r])
+            unserved.append(Unserved(request_id=request.id, reason=reason))
+    table = producer_table(season.catalog, quotes, reach)
+    specs = [ref.spec for ref in season.tiers]
+    ineligible = [
+        Ineligible(
+            producer_id=row.producer_id,
+            reason=ineligible_reason(season.catalog, row.producer_id, specs, season.left),
+        )
+        for row in table
+        if row.reachable <= 0
+    ]
+    proven = len(stages) > 0 and all(s.gap == 0.0 for s in stages)
+    return SeasonPlan(
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        quotes=tuple(quotes),
+        unserved=tuple(unserved),
+        producers=table,
+        fairness=fairness(season.policy, table, ineligible),
+        solver=info,
+    )
+
+
+def _left_after(season: _Season, answer: _Answer) -> dict[str, int]:
+    """Stock left once ``answer``'s parcels are taken."""
+    left = dict(season.left)
+    for fill in answer.fills.values():
+        for pattern, count in fill:
+            for key, units in pattern.uses:
+                left[key] = left.get(key, 0) - units * count
+    return left
+
+
+def _unserved_reason(
+    season: _Season, request: Request, left: Mapping[str, int], choice: SeasonChoice
+) -> str:
+    """What ran out for ``request``, in words, with the numbers."""
+    specs = {tier.name: tier_spec(season.catalog, request, tier, left) for tier in request.tiers}
+    found = precheck(season.catalog, request, specs, left)
+    if found.reasons:
+        return "Not served: what the plan leaves cannot fill it. " + " ".join(found.reasons)
+    empty = [
+        ref.name
+        for t, ref in enumerate(season.tiers)
+        if season.requests[ref.request].id == request.id and not season.pool[t]
+    ]
+    if empty and choice.reason:
+        return f"Not served: {choice.reason}"
+    parcels = sum(t.parcels for t in request.tiers)
+    short = sorted(
+        key for spec in specs.values() for key in _keys(spec) if left.get(key, 0) < parcels
+    )
+    scarce = ", ".join(short[:6]) + (f" and {len(short) - 6} more" if len(short) > 6 else "")
+    words = f"; nearly sold out: {scarce}" if scarce else ""
+    return (
+        f"Not served: its {parcels} parcels do not fit in the stock the served requests "
+        f"leave (shared stock, min_order and the serve-earlier-requests-first rule){words}."
+    )
+
+
+__all__ = ["POLICIES", "Policy", "Progress", "ProgressCallback", "plan"]

@@ -1,0 +1,271 @@
+"""The season planner: every plan verifies, and the policies move the answer the right way."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parcelkit.data import karawang_catalog, karawang_requests
+from parcelkit.models import (
+    Catalog,
+    Packaging,
+    Producer,
+    Product,
+    Quote,
+    Request,
+    Rules,
+    SeasonPlan,
+    Status,
+    Tier,
+)
+from parcelkit.solve.greedy import greedy_season
+from parcelkit.solve.season import Progress, plan
+from parcelkit.verify import check_plan
+from tests.strategies import catalogs, requests_for
+
+QUICK = 3.0
+
+
+def _units(plan_: SeasonPlan) -> Counter[str]:
+    used: Counter[str] = Counter()
+    for quote in plan_.quotes:
+        for tier in quote.tiers:
+            for variant in tier.variants:
+                used[variant.packaging] += variant.parcels
+                for item in variant.items:
+                    used[item.sku] += item.qty * variant.parcels
+    return used
+
+
+def _stock(catalog: Catalog) -> dict[str, int]:
+    stock = {p.sku: p.stock for p in catalog.products}
+    stock.update({p.id: p.stock for p in catalog.packaging})
+    return stock
+
+
+def _revenue(plan_: SeasonPlan) -> dict[str, int]:
+    return {row.producer_id: row.revenue for row in plan_.producers}
+
+
+def _parcels(plan_: SeasonPlan) -> int:
+    return sum(t.parcels for q in plan_.quotes for t in q.tiers)
+
+
+# --------------------------------------------------------------------------- small worlds
+
+
+def _product(sku: str, producer: str, price: int, **extra: object) -> Product:
+    fields: dict[str, object] = {
+        "sku": sku,
+        "producer_id": producer,
+        "name": f"Produk {sku}",
+        "category": "kue",
+        "price": price,
+        "stock": 1_000,
+        "halal": True,
+        "weight_g": 200,
+        "volume_ml": 300,
+        "shelf_life_days": 180,
+    }
+    fields.update(extra)
+    return Product.model_validate(fields)
+
+
+def _catalog(products: list[Product], box_stock: int = 10_000) -> Catalog:
+    producers = sorted({p.producer_id for p in products})
+    return Catalog(
+        season="Lebaran 2027",
+        producers=tuple(
+            Producer(id=pid, name=f"UMKM {pid}", district="Klari") for pid in producers
+        ),
+        products=tuple(products),
+        packaging=(
+            Packaging(
+                id="BOX",
+                name="Kardus",
+                price=5_000,
+                capacity_ml=10_000,
+                max_weight_g=10_000,
+                stock=box_stock,
+            ),
+        ),
+    )
+
+
+def _request(rid: str, parcels: int, budget: int, **rules: object) -> Request:
+    return Request(
+        id=rid,
+        company=f"PT {rid}",
+        tiers=(Tier(name="staff", parcels=parcels, budget=budget),),
+        rules=Rules.model_validate(
+            {"min_items": 3, "max_items": 6, "min_budget_use": "0.8", **rules}
+        ),
+    )
+
+
+def _shared_world() -> tuple[Catalog, list[Request]]:
+    """Four producers; two of them cheap enough to fill every parcel on their own."""
+    products = [
+        _product("A1", "P-A", 20_000),
+        _product("B1", "P-B", 20_000),
+        _product("C1", "P-C", 21_000, stock=400),
+        _product("D1", "P-D", 19_000, stock=400),
+    ]
+    requests = [_request(f"R{i}", 100, 90_000, max_same_product=3) for i in range(1, 5)]
+    return _catalog(products), requests
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_every_small_season_plan_verifies(data: st.DataObject) -> None:
+    catalog = data.draw(catalogs(max_producers=4, max_products=12, max_packaging=2))
+    requests = data.draw(requests_for(catalog, max_size=6))
+    result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    mentioned = [q.request_id for q in result.quotes] + [u.request_id for u in result.unserved]
+    assert sorted(mentioned) == sorted(r.id for r in requests)
+    stock = _stock(catalog)
+    assert all(units <= stock[key] for key, units in _units(result).items())
+    assert all(u.reason.strip() for u in result.unserved)
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+def test_sample_season_serves_at_least_greedy_and_verifies() -> None:
+    catalog, requests = karawang_catalog(), karawang_requests()
+    seen: list[Progress] = []
+    result = plan(catalog, requests, time_limit=20.0, progress=seen.append)
+    assert check_plan(catalog, requests, result) == []
+    greedy = greedy_season(catalog, requests)
+    served_by_greedy = {c.request_id for c in greedy if c.served}
+    greedy_parcels = sum(
+        sum(t.parcels for t in r.tiers) for r in requests if r.id in served_by_greedy
+    )
+    assert _parcels(result) >= greedy_parcels
+    names = [s.name for s in result.solver.stages]
+    assert names[0] == "serve" and "fairness" in names and names[-1] == "value"
+    for stage in result.solver.stages:
+        if stage.objective is not None:
+            assert stage.bound is not None and stage.bound >= stage.objective - 1e-6
+    assert {p.phase for p in seen} >= {"serve", "value"}
+    ineligible = {i.producer_id for i in result.fairness.ineligible}
+    assert ineligible, "the sample has non-halal food producers nobody may buy from"
+    assert all(_revenue(result)[pid] == 0 for pid in ineligible)
+
+
+# --------------------------------------------------------------------------- policies
+
+
+def test_maxmin_share_raises_the_smallest_revenue() -> None:
+    catalog, requests = _shared_world()
+    fair = plan(catalog, requests, policy="maxmin_share", time_limit=QUICK)
+    plain = plan(catalog, requests, policy="none", time_limit=QUICK)
+    assert _parcels(fair) == _parcels(plain) == 400
+    assert min(_revenue(fair).values()) > min(_revenue(plain).values())
+    assert fair.fairness.gini <= plain.fairness.gini
+
+
+def test_proportional_uses_reachable_and_verifies() -> None:
+    catalog, requests = _shared_world()
+    result = plan(catalog, requests, policy="proportional", time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    assert all(row.reachable >= row.revenue for row in result.producers)
+    assert result.fairness.coverage == 1.0
+
+
+def test_max_share_caps_the_largest_producer() -> None:
+    catalog, requests = _shared_world()
+    capped = plan(catalog, requests, policy="none", max_share=Decimal("0.3"), time_limit=QUICK)
+    assert check_plan(catalog, requests, capped, max_share=Decimal("0.3")) == []
+    assert capped.fairness.max_share <= 0.3 + 1e-9
+    assert _parcels(capped) == 400
+
+
+def test_a_producer_nobody_may_buy_from_is_ineligible_and_does_not_pin_the_minimum() -> None:
+    catalog, requests = _shared_world()
+    pork = _product("X1", "P-X", 20_000, halal=False)
+    catalog = _catalog([*catalog.products, pork])
+    halal = [
+        r.model_copy(update={"rules": r.rules.model_copy(update={"halal_only": True})})
+        for r in requests
+    ]
+    result = plan(catalog, halal, time_limit=QUICK)
+    ineligible = {i.producer_id: i.reason for i in result.fairness.ineligible}
+    assert "halal" in ineligible["P-X"]
+    assert result.fairness.min_utilization > 0
+    first = next(s for s in result.solver.stages if s.name == "fairness")
+    assert first.objective is not None and first.objective > 0
+
+
+def test_stock_tight_season_leaves_the_latest_request_unserved_with_a_reason() -> None:
+    products = [_product("A1", "P-A", 20_000, stock=900), _product("B1", "P-B", 20_000, stock=900)]
+    catalog = _catalog(products)
+    requests = [_request(f"R{i}", 150, 90_000, max_same_product=3) for i in range(1, 5)]
+    # each parcel needs at least 3 units (min_items); 1,800 units serve at most 600 parcels
+    result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    assert _parcels(result) == 450
+    assert [u.request_id for u in result.unserved] == ["R4"]
+    reason = result.unserved[0].reason
+    assert "A1" in reason or "B1" in reason or "stock" in reason
+
+
+def test_a_request_that_cannot_be_served_while_others_can() -> None:
+    catalog, requests = _shared_world()
+    poor = _request("R-POOR", 50, 30_000)
+    season = [requests[0], poor, requests[1]]
+    result = plan(catalog, season, time_limit=QUICK)
+    assert [u.request_id for u in result.unserved] == ["R-POOR"]
+    assert {q.request_id for q in result.quotes} == {requests[0].id, requests[1].id}
+    assert "Rp" in result.unserved[0].reason
+
+
+def test_fixed_quotes_are_kept_exactly_and_their_stock_counted_first() -> None:
+    catalog, requests = _shared_world()
+    first = plan(catalog, requests[:1], policy="none", time_limit=QUICK)
+    accepted: Quote = first.quotes[0]
+    result = plan(catalog, requests, fixed=[accepted], time_limit=QUICK)
+    assert check_plan(catalog, requests, result, fixed=[accepted]) == []
+    kept = next(q for q in result.quotes if q.request_id == accepted.request_id)
+    assert kept == accepted
+
+
+def test_same_input_same_plan() -> None:
+    catalog, requests = _shared_world()
+    one = plan(catalog, requests, time_limit=30.0, seed=3)
+    two = plan(catalog, requests, time_limit=30.0, seed=3)
+    assert one.solver.deterministic and two.solver.deterministic
+
+    def strip(p: SeasonPlan) -> dict[str, object]:
+        data = p.model_dump(mode="json")
+        data["solver"].pop("wall_time_s")
+        for quote in data["quotes"]:
+            quote["solver"].pop("wall_time_s")
+        return data
+
+    assert strip(one) == strip(two)
+
+
+def test_bad_options_are_refused() -> None:
+    catalog, requests = _shared_world()
+    with pytest.raises(ValueError, match="policy"):
+        plan(catalog, requests, policy="fairest")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_share"):
+        plan(catalog, requests, max_share=Decimal("1.5"))
+
+
+def test_an_empty_season_is_a_valid_plan() -> None:
+    catalog, _ = _shared_world()
+    result = plan(catalog, [], time_limit=QUICK)
+    assert result.quotes == () and result.unserved == ()
+    assert check_plan(catalog, [], result) == []
