@@ -6,7 +6,9 @@ The package logs to the ``parcelkit`` logger and never prints; the command line
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import Any
 
 from parcelkit.errors import (
     CatalogError,
@@ -20,10 +22,12 @@ from parcelkit.models import (
     Catalog,
     EffectiveRules,
     Fees,
+    OrderLine,
     Packaging,
     Preferences,
     Producer,
     Product,
+    PurchaseOrder,
     Quote,
     Request,
     Rules,
@@ -31,13 +35,30 @@ from parcelkit.models import (
     Status,
     Tier,
     effective_rules,
+    purchase_orders,
 )
 
 __version__ = "0.1.0"
 
+_SOLVING = {
+    "quote": ("parcelkit.solve", "quote"),
+    "plan": ("parcelkit.solve", "plan"),
+    "QuoteObjective": ("parcelkit.solve", "QuoteObjective"),
+    "tradeoff": ("parcelkit.analysis", "tradeoff"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``parcelkit.quote``, ``plan``, ``tradeoff``: the solver loads (ortools) on first use."""
+    if name in _SOLVING:
+        module, attribute = _SOLVING[name]
+        return getattr(importlib.import_module(module), attribute)
+    raise AttributeError(f"module 'parcelkit' has no attribute {name!r}")
+
+
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - the lazy solver entry points last
     "Catalog",
     "CatalogError",
     "EffectiveRules",
@@ -59,4 +80,11 @@ __all__ = [
     "Tier",
     "__version__",
     "effective_rules",
+    "purchase_orders",
+    "OrderLine",
+    "PurchaseOrder",
+    "QuoteObjective",
+    "plan",
+    "quote",
+    "tradeoff",
 ]

@@ -269,3 +269,26 @@ def test_an_empty_season_is_a_valid_plan() -> None:
     result = plan(catalog, [], time_limit=QUICK)
     assert result.quotes == () and result.unserved == ()
     assert check_plan(catalog, [], result) == []
+
+
+def test_tradeoff_sweeps_the_floor_and_prices_it() -> None:
+    from parcelkit import tradeoff
+
+    catalog, requests = _shared_world()
+    table = tradeoff(catalog, requests, points=3, time_limit=QUICK)
+    assert list(table.columns[:4]) == ["floor", "floor_met", "served_parcels", "value"]
+    assert len(table) == 3 and table["floor"].is_monotonic_increasing
+    assert table.loc[0, "price_of_fairness"] == 0.0
+    met = table[table["floor_met"]]
+    assert (met["min_ratio"] >= met["floor"] - 1e-12).all()
+    proven = table.dropna(subset=["value_bound"])
+    assert (proven["value"] <= proven["value_bound"] + 1e-6).all()
+    assert table["floor"].iloc[-1] > 0, "the top floor is what a proportional plan reached"
+
+
+def test_tradeoff_floor_above_what_is_possible_is_reported_unmet() -> None:
+    from parcelkit.solve.tradeoff import tradeoff_points
+
+    catalog, requests = _shared_world()
+    (point,) = tradeoff_points(catalog, requests, levels=[1.0], time_limit=QUICK)
+    assert not point.floor_met

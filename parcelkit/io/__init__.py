@@ -22,6 +22,12 @@ from parcelkit.io.cells import (
     parse_text,
 )
 from parcelkit.io.frames import packaging_frame, producers_frame, products_frame, tiers_frame
+from parcelkit.io.plan_frames import (
+    plan_items_frame,
+    plan_producers_frame,
+    plan_quotes_frame,
+    purchase_orders_frame,
+)
 from parcelkit.io.request_files import load_requests, requests_to_json, save_requests
 from parcelkit.io.result_files import load_result, result_to_json, save_result
 
@@ -40,8 +46,12 @@ __all__ = [
     "parse_list",
     "parse_rupiah",
     "parse_text",
+    "plan_items_frame",
+    "plan_producers_frame",
+    "plan_quotes_frame",
     "producers_frame",
     "products_frame",
+    "purchase_orders_frame",
     "requests_to_json",
     "result_to_json",
     "save_catalog",

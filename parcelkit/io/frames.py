@@ -81,7 +81,7 @@ TIER_COLUMNS = {
 Dtypes = dict[str, Any]
 
 
-def _frame(rows: Sequence[dict[str, Any]], dtypes: Dtypes) -> pd.DataFrame:
+def typed_frame(rows: Sequence[dict[str, Any]], dtypes: Dtypes) -> pd.DataFrame:
     """A frame with exactly the columns of ``dtypes``, typed, even with no rows."""
     import pandas as pd
 
@@ -95,7 +95,7 @@ def _frame(rows: Sequence[dict[str, Any]], dtypes: Dtypes) -> pd.DataFrame:
 def producers_frame(catalog: Catalog) -> pd.DataFrame:
     """One row per producer: id, name, district, certifications (a tuple)."""
     rows = [p.model_dump(include=set(PRODUCER_COLUMNS)) for p in catalog.producers]
-    return _frame(rows, PRODUCER_COLUMNS)
+    return typed_frame(rows, PRODUCER_COLUMNS)
 
 
 def products_frame(catalog: Catalog) -> pd.DataFrame:
@@ -112,7 +112,7 @@ def products_frame(catalog: Catalog) -> pd.DataFrame:
             }
         )
     joined = {"producer_name": TEXT, "district": TEXT, "certifications": object}
-    return _frame(rows, {**PRODUCT_COLUMNS, **joined})
+    return typed_frame(rows, {**PRODUCT_COLUMNS, **joined})
 
 
 def packaging_frame(catalog: Catalog) -> pd.DataFrame:
@@ -126,7 +126,7 @@ def packaging_frame(catalog: Catalog) -> pd.DataFrame:
                 "producer_name": producer.name if producer else None,
             }
         )
-    return _frame(rows, {**PACKAGING_COLUMNS, "producer_name": TEXT})
+    return typed_frame(rows, {**PACKAGING_COLUMNS, "producer_name": TEXT})
 
 
 def tiers_frame(requests: Sequence[Request]) -> pd.DataFrame:
@@ -154,4 +154,4 @@ def tiers_frame(requests: Sequence[Request]) -> pd.DataFrame:
                     **{name: getattr(rules, name) for name in RULE_COLUMNS},
                 }
             )
-    return _frame(rows, TIER_COLUMNS)
+    return typed_frame(rows, TIER_COLUMNS)

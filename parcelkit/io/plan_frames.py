@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parcelkit.io.frames import TEXT, Dtypes, _frame
+from parcelkit.io.frames import TEXT, Dtypes, typed_frame
 from parcelkit.models import Catalog, Packaging, Product, SeasonPlan
 from parcelkit.models.orders import PurchaseOrder
 
@@ -149,7 +149,7 @@ def plan_producers_frame(plan: SeasonPlan, catalog: Catalog) -> pd.DataFrame:
                 "share": entry.revenue / everyone if everyone else 0.0,
             }
         )
-    return _frame(rows, PLAN_PRODUCER_COLUMNS)
+    return typed_frame(rows, PLAN_PRODUCER_COLUMNS)
 
 
 def plan_quotes_frame(plan: SeasonPlan, catalog: Catalog) -> pd.DataFrame:
@@ -192,7 +192,7 @@ def plan_quotes_frame(plan: SeasonPlan, catalog: Catalog) -> pd.DataFrame:
                         "contents": ", ".join(names),
                     }
                 )
-    return _frame(rows, QUOTE_COLUMNS)
+    return typed_frame(rows, QUOTE_COLUMNS)
 
 
 def plan_items_frame(plan: SeasonPlan, catalog: Catalog) -> pd.DataFrame:
@@ -256,7 +256,7 @@ def plan_items_frame(plan: SeasonPlan, catalog: Catalog) -> pd.DataFrame:
                             "revenue": units * price,
                         }
                     )
-    return _frame(rows, ITEM_COLUMNS)
+    return typed_frame(rows, ITEM_COLUMNS)
 
 
 def purchase_orders_frame(orders: Sequence[PurchaseOrder]) -> pd.DataFrame:
@@ -276,4 +276,4 @@ def purchase_orders_frame(orders: Sequence[PurchaseOrder]) -> pd.DataFrame:
         for order in orders
         for line in order.lines
     ]
-    return _frame(rows, ORDER_LINE_COLUMNS)
+    return typed_frame(rows, ORDER_LINE_COLUMNS)

@@ -8,6 +8,7 @@ from parcelkit.models.catalog import (
     Product,
     catalog_problems,
 )
+from parcelkit.models.orders import OrderLine, PurchaseOrder, purchase_orders
 from parcelkit.models.request import (
     DEFAULT_RULES,
     REQUEST_FORMAT,
@@ -52,12 +53,14 @@ __all__ = [
     "Fees",
     "Ineligible",
     "Item",
+    "OrderLine",
     "Packaging",
     "Preferences",
     "Producer",
     "ProducerFigures",
     "ProducerSales",
     "Product",
+    "PurchaseOrder",
     "Quote",
     "Request",
     "Rules",
@@ -72,6 +75,7 @@ __all__ = [
     "Variant",
     "catalog_problems",
     "effective_rules",
+    "purchase_orders",
     "request_problems",
     "requests_problems",
 ]

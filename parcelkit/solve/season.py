@@ -132,6 +132,8 @@ class _Season:
     seed: int
     workers: int
     progress: ProgressCallback | None
+    floor: float | None = None
+    """A hard floor on every eligible producer's revenue / reachable, if asked."""
     base: dict[str, int] = field(default_factory=dict)
     """Producer -> revenue the fixed quotes already pay."""
     started: float = field(default_factory=time.monotonic)
@@ -205,6 +207,7 @@ def plan(
     seed: int = 0,
     workers: int = 1,
     progress: ProgressCallback | None = None,
+    fairness_floor: float | None = None,
 ) -> SeasonPlan:
     """Plan a season (FORMAT.md, ``parcelkit.plan/1``).
 
@@ -222,6 +225,11 @@ def plan(
         Wall-clock cap in seconds; the work itself is counted deterministically.
     progress
         Called with a `Progress` after each round of every phase.
+    fairness_floor
+        A hard floor instead of a fairness stage: every eligible producer gets
+        at least this share of its ``reachable`` (0..1), from the serve stage
+        on. `parcelkit.tradeoff` sweeps it to price fairness; when a floor
+        cannot be met the plan serves what it can and says so in its stages.
 
     Ctrl-C (KeyboardInterrupt) during the search ends it: the best plan found
     so far is verified and returned, with status ``feasible``.
@@ -229,6 +237,8 @@ def plan(
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
     share = _share(max_share)
+    if fairness_floor is not None and not 0 <= fairness_floor <= 1:
+        raise ValueError(f"fairness_floor must be in [0, 1], not {fairness_floor}")
     started = time.monotonic()
     fixed_by_id = {q.request_id: q for q in fixed}
     known = {r.id for r in requests}
@@ -249,6 +259,7 @@ def plan(
         seed=seed,
         workers=workers,
         progress=progress,
+        floor=fairness_floor,
         base=_revenue(fixed),
         started=started,
     )
@@ -376,6 +387,8 @@ def _solve(
 ) -> _Answer:
     """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends."""
     fair = _fairness_rows(season.policy, reach)
+    if season.floor is not None:
+        fair = _fairness_rows("proportional", reach)
     lp = SeasonLP(
         tiers=[TierRow(ref.request, ref.parcels, ref.spec.fees) for ref in season.tiers],
         request_parcels=[sum(t.parcels for t in r.tiers) for r in season.requests],
@@ -390,8 +403,13 @@ def _solve(
     for t, patterns in enumerate(season.pool):
         for pattern in patterns.values():
             lp.add(t, pattern)
+    if season.floor is not None:
+        level = math.ceil(season.floor * fair.scale)
+        lp.hold_level(float(level))
+        fair.floors = dict.fromkeys(fair.weights, level)
+        fair.active.clear()
 
-    rounds = LEXIMIN_ROUNDS if fair.weights else 0
+    rounds = LEXIMIN_ROUNDS if fair.active else 0
     steps = [("serve", "serve")]
     steps += [("fairness", "fairness" if k == 0 else f"fairness {k + 1}") for k in range(rounds)]
     steps += [("value", "value")]
@@ -457,7 +475,7 @@ def _next_round(lp: SeasonLP, fair: _Fairness, reached: int) -> None:
     lp.hold_level(float(reached))
 
 
-def _generate(season: _Season, lp: SeasonLP, stage: str, share: int = 1) -> float:
+def _generate(season: _Season, lp: SeasonLP, stage: str, share: int = 1) -> float | None:
     """Column generation for ``stage``: new patterns into the pools; the proven bound.
 
     Each round solves the LP, then prices the tier classes whose cheap bound
@@ -523,6 +541,8 @@ def _generate(season: _Season, lp: SeasonLP, stage: str, share: int = 1) -> floa
         duals = lp.solve()
     if duals is not None:
         best_lp = duals.objective
+    if math.isinf(bound) and best_lp == 0.0 and duals is None:
+        return None  # the LP itself failed (infeasible with a fairness floor): no bound
     return max(bound, best_lp)
 
 
@@ -626,8 +646,10 @@ def _measure(season: _Season, answer: _Answer, stage: str, fair: _Fairness) -> f
     return float(min(levels, default=0))
 
 
-def _record(name: str, objective: float, bound: float) -> Stage:
+def _record(name: str, objective: float, bound: float | None) -> Stage:
     """A stage entry: the bound never below the objective reached (rounding aside)."""
+    if bound is None:
+        return Stage(name=name, objective=objective)
     bound = max(bound, objective)
     gap = 0.0 if bound == objective else (bound - objective) / max(abs(bound), 1e-9)
     return Stage(name=name, objective=objective, bound=bound, gap=min(1.0, gap))
