@@ -654,3 +654,61 @@ def test_python_m_parcelkit() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("parcelkit ")
+
+
+# --------------------------------------------------------------------------- plan, solved
+
+
+def test_plan_solved_json_verifies(spec_examples: Path, tmp_path: Path) -> None:
+    """A real plan of the example season: its JSON passes the checker, the exit fits it."""
+    from parcelkit.io import load_catalog, load_requests
+    from parcelkit.verify import check_plan
+
+    out = tmp_path / "plan.json"
+    result = invoke(*plan_args(spec_examples, "--json", "-o", out, *FAST))
+    no_crash(result)
+    plan = SeasonPlan.model_validate_json(result.stdout)
+    assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert result.exit_code == (1 if plan.unserved else 0), result.output
+    catalog = load_catalog(spec_examples / "catalog.json")
+    requests = load_requests(spec_examples / "requests.json", catalog=catalog)
+    assert check_plan(catalog, requests, plan) == []
+
+    checked = invoke("verify", spec_examples / "catalog.json", spec_examples / "requests.json", out)
+    assert checked.exit_code == 0, checked.output
+
+
+def test_plan_solved_summary(spec_examples: Path) -> None:
+    """Without ``--json``, a real plan is shown as the plan summary."""
+    result = invoke(*plan_args(spec_examples, "--policy", "proportional", *FAST))
+    no_crash(result)
+    assert result.exit_code in (0, 1), result.output
+    assert "Season plan" in result.stdout and "policy proportional" in result.stdout
+
+
+def test_plan_solved_with_fixed_and_max_share(spec_examples: Path) -> None:
+    """An accepted quote is kept as it is, and no producer goes above the share cap."""
+    from parcelkit.io import load_catalog, load_requests
+    from parcelkit.verify import check_plan
+
+    fixed = spec_examples / "quote.json"
+    result = invoke(
+        *plan_args(spec_examples, "--fixed", fixed, "--max-share", "0.3", "--json", *FAST)
+    )
+    no_crash(result)
+    assert result.exit_code in (0, 1), result.output
+    plan = SeasonPlan.model_validate_json(result.stdout)
+    accepted = Quote.model_validate_json(fixed.read_text(encoding="utf-8"))
+    catalog = load_catalog(spec_examples / "catalog.json")
+    requests = load_requests(spec_examples / "requests.json", catalog=catalog)
+    violations = check_plan(catalog, requests, plan, fixed=[accepted], max_share=Decimal("0.3"))
+    assert violations == []
+
+
+def test_demo_solved() -> None:
+    """The real demo plans the Karawang season within a short limit and shows the summary."""
+    result = invoke("demo", "--time-limit", "10")
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert "Season plan" in result.stdout and "Fairness" in result.stdout
+    assert "Eligible producers by revenue" in result.stdout
