@@ -29,7 +29,7 @@ from parcelkit.solve.answer import with_totals
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.greedy import SeasonChoice, greedy_season
 from parcelkit.verify import check_quote
-from tests.strategies import seasons
+from tests.strategies import CATEGORIES, catalogs, seasons
 
 # --------------------------------------------------------------------------- checking a season
 
@@ -333,6 +333,56 @@ def test_random_seasons_verify_and_repeat(case: tuple[Catalog, tuple[Request, ..
     choices = greedy_season(catalog, requests)
     assert_valid_season(catalog, requests, choices)
     assert greedy_season(catalog, requests) == choices
+
+
+@st.composite
+def servable_seasons(draw: st.DrawFn) -> tuple[Catalog, tuple[Request, ...]]:
+    """Seasons where many requests can be served: a larger catalog, roomy budgets, loose rules."""
+    catalog = draw(catalogs(max_producers=6, max_products=24, max_packaging=3))
+    categories = catalog.categories or CATEGORIES
+    requests = []
+    for index in range(1, draw(st.integers(2, 6)) + 1):
+        wanted = draw(
+            st.dictionaries(
+                st.sampled_from(categories),
+                st.tuples(st.integers(0, 1), st.integers(1, 2)),
+                max_size=2,
+            )
+        )
+        given: dict[str, object] = {
+            "min_items": draw(st.integers(0, 4)),
+            "max_items": draw(st.integers(4, 12)),
+            "halal_only": draw(st.booleans()),
+            "max_same_product": draw(st.integers(1, 3)),
+            "max_items_per_producer": draw(st.none() | st.integers(2, 6)),
+            "min_budget_use": draw(st.sampled_from(["0", "0.3", "0.5", "0.7"])),
+        }
+        tiers = tuple(
+            Tier(
+                name=name,
+                parcels=draw(st.integers(1, 120)),
+                budget=draw(st.integers(100, 900)) * 1_000,
+            )
+            for name in draw(
+                st.lists(st.sampled_from(["staff", "manager", "direksi"]), min_size=1, unique=True)
+            )
+        )
+        if set(wanted) <= set(catalog.categories):
+            given["categories"] = wanted
+        rules = Rules.model_validate(given)
+        requests.append(
+            Request(id=f"REQ-{index:04d}", company=f"PT {index}", tiers=tiers, rules=rules)
+        )
+    return catalog, tuple(requests)
+
+
+@settings(max_examples=40, deadline=None)
+@given(servable_seasons())
+def test_servable_random_seasons_verify(case: tuple[Catalog, tuple[Request, ...]]) -> None:
+    """On random seasons with roomy budgets, the served requests verify season-wide."""
+    catalog, requests = case
+    choices = greedy_season(catalog, requests)
+    assert_valid_season(catalog, requests, choices)
 
 
 @settings(max_examples=15, deadline=None)
