@@ -23,13 +23,15 @@ branch and cut instead of CP-SAT. The MIP per stage holds
 Objectives in FORMAT.md's priority order by successive solves, each holding
 the last: parcels served (earlier requests breaking ties, as in parcelkit's
 serve stage), then F, then the rupiah value of all parcels. Only the first
-fairness level is raised (parcelkit goes on with leximin rounds). Each solve
+fairness level is raised (parcelkit goes on with leximin rounds), with the
+whole fairness pricing budget. Each solve
 starts from the previous stage's plan (the greedy plan first) via
 ``setSolution``, so HiGHS never ends below greedy either.
 
 There is no public hook for parcelkit's pattern pool, so this benchmark
 reaches into ``parcelkit.solve.season``'s private pieces (``_Season``,
-``_greedy_answer``, ``_generate``, ``_assemble`` ...). It is benchmark code,
+``_greedy_answer``, ``_seed``, ``_generate``, ``_round_lp``, ``_model`` for
+the patterns each tier is offered, ``_assemble`` ...). It is benchmark code,
 not library code: when those pieces change, this file follows.
 """
 
@@ -40,7 +42,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,8 @@ from parcelkit.solve.master import SeasonLP, TierRow
 from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.reach import reachable
 from parcelkit.solve.season import (
-    PATTERNS_PER_TIER,
     PRICING_SHARE,
+    PRICING_SOLVE_SECONDS,
     _Answer,
     _assemble,
     _Fairness,
@@ -62,9 +63,13 @@ from parcelkit.solve.season import (
     _generate,
     _greedy_answer,
     _measure,
+    _model,
     _record,
+    _round_lp,
     _Season,
+    _seed,
 )
+from parcelkit.solve.season_model import TierPlan
 from parcelkit.verify import check_plan
 
 SOLVER_NAME = "HiGHS season master (column generation + HiGHS MIP)"
@@ -101,22 +106,13 @@ class _Rows:
         return len(self.row_lower) - 1
 
 
-@dataclass(frozen=True)
-class _OfferedTier:
-    request: int
-    parcels: int
-    max_variants: int
-    spread: Fraction
-    patterns: tuple[Pattern, ...]
-
-
 class HighsMaster:
     """The integer master of one stage's pattern sets, as a HiGHS MIP."""
 
     def __init__(
         self,
         season: _Season,
-        tiers: Sequence[_OfferedTier],
+        tiers: Sequence[TierPlan],
         fair: _Fairness,
     ) -> None:
         self.season = season
@@ -303,40 +299,6 @@ def _highs(mip: _Rows) -> highspy.Highs:
     return h
 
 
-def _offered(season: _Season, lp: SeasonLP, best: _Answer, stage: str) -> list[_OfferedTier]:
-    """Per tier, the patterns parcelkit's integer master gets (mirrors ``season._model``).
-
-    The current plan's and the last LP's; for serve and value also the
-    priciest, up to ``PATTERNS_PER_TIER``.
-    """
-    in_lp: dict[int, list[Pattern]] = {}
-    for column, _ in lp.counts():
-        in_lp.setdefault(column.tier, []).append(column.pattern)
-    tiers = []
-    for t, ref in enumerate(season.tiers):
-        chosen: dict[tuple[object, ...], Pattern] = {}
-        for pattern in [p for p, _ in best.fills.get(t, ())] + in_lp.get(t, []):
-            chosen[(pattern.package, pattern.items)] = pattern
-        by_price = sorted(season.pool[t].values(), key=lambda p: (-p.price, p.package, p.items))
-        limit = 0 if stage == "fairness" else PATTERNS_PER_TIER
-        for pattern in by_price:
-            if len(chosen) >= limit:
-                break
-            chosen.setdefault((pattern.package, pattern.items), pattern)
-        tiers.append(
-            _OfferedTier(
-                request=ref.request,
-                parcels=ref.parcels,
-                max_variants=ref.spec.rules.max_variants,
-                spread=Fraction(ref.spec.rules.variant_price_spread),
-                patterns=tuple(
-                    sorted(chosen.values(), key=lambda p: (-p.price, p.package, p.items))
-                ),
-            )
-        )
-    return tiers
-
-
 def _lp(season: _Season, fair: _Fairness) -> SeasonLP:
     """The master LP exactly as ``season._solve`` sets it up, with the pool so far."""
     lp = SeasonLP(
@@ -385,6 +347,7 @@ def highs_plan(
     reach = reachable(catalog, [(ref.parcels, ref.spec) for ref in season.tiers], season.left, {})
     greedy = greedy_season(catalog, season.requests, stock=season.left, ordered={})
     best = _greedy_answer(season, greedy)
+    _seed(season)
     fair = _fairness_rows("maxmin_share", reach)
     lp = _lp(season, fair)
     stages: list[Stage] = []
@@ -398,8 +361,15 @@ def highs_plan(
             stages.append(Stage(name=stage))
             continue
         lp.set_stage(stage)
-        bound = _generate(season, lp, stage)
-        master = HighsMaster(season, _offered(season, lp, best, stage), fair)
+        solves = PRICING_SHARE[stage] * season.time_limit / PRICING_SOLVE_SECONDS
+        bound, _ = _generate(season, lp, stage, int(solves))
+        if stage == "serve":
+            rounded = _round_lp(season, lp)
+            if rounded.parcels(season) > best.parcels(season):
+                best = rounded
+        # the patterns parcelkit's CP-SAT master would get (its model is built and dropped)
+        offered = _model(season, lp, best, fair, stage).tiers
+        master = HighsMaster(season, offered, fair)
         master.hold(served, level)
         answer, _ = master.run(stage, _mip_seconds(season, stage), best)
         if answer is not None and _keeps(season, answer, best, stage, served, level, fair):

@@ -89,7 +89,7 @@ def _run(bench: ModuleType, method: str, **figures: float) -> object:
         {"name": "serve", "objective": 100.0, "bound": 100.0, "gap": figures.get("serve_gap", 0.0)},
         {"name": "fairness", "objective": 10.0, "bound": 10.0, "gap": 0.0},
     ]
-    return bench.Run(
+    run = bench.Run(
         size="S",
         method=method,
         verified=True,
@@ -104,6 +104,9 @@ def _run(bench: ModuleType, method: str, **figures: float) -> object:
         peak_mb=200.0,
         stages=stages if method == "parcelkit" else [],
     )
+    bound = 100.0 / (1 - figures.get("serve_gap", 0.0))
+    run.gaps = {"serve": (bound - run.served_parcels) / bound}
+    return run
 
 
 def test_targets_fail_when_parcelkit_falls_short(bench: ModuleType) -> None:
