@@ -78,6 +78,15 @@ class SeasonLP:
     columns: list[Column] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.active = set(self.fairness)
+        self.floors: dict[str, float] = {}
+        self.stage = "serve"
+        self.last_counts: list[tuple[Column, float]] = []
+        self.last_served: list[float] = [0.0] * len(self.request_parcels)
+        self._build()
+
+    def _build(self) -> None:
+        """Create the solver and the rows (also to start afresh: see `solve`)."""
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:  # pragma: no cover - GLOP ships with ortools
             raise SolverError("GLOP is not available in this ortools build")
@@ -97,7 +106,6 @@ class SeasonLP:
             key: solver.Constraint(-inf, float(units), f"stock:{key}")
             for key, units in sorted(self.stock.items())
         }
-        self.active = set(self.fairness)
         self.fair_rows = {}
         for producer, weight in sorted(self.fairness.items()):
             row = solver.Constraint(-float(self.base.get(producer, 0)), inf, f"fair:{producer}")
@@ -116,10 +124,22 @@ class SeasonLP:
         self.hold = solver.Constraint(-inf, inf, "hold:served")
         for r, parcels in enumerate(self.request_parcels):
             self.hold.SetCoefficient(self.served[r], float(parcels))
-        self.stage = "serve"
-        self.last_counts: list[tuple[Column, float]] = []
 
     # ----------------------------------------------------------------- building
+
+    def _rebuild(self) -> None:
+        """The same LP in a new solver: rows, holds, floors, level bounds and columns."""
+        hold, low, high = self.hold.lb(), self.level.lb(), self.level.ub()
+        columns = self.columns
+        self.columns = []
+        self._build()
+        self.hold.SetBounds(hold, self.solver.infinity())
+        self.level.SetBounds(low, high)
+        for producer, level in self.floors.items():
+            self._floor_row(producer, level)
+        for column in columns:
+            self.add(column.tier, column.pattern)
+        self.set_stage(self.stage)
 
     def add(self, tier: int, pattern: Pattern) -> None:
         """Offer ``pattern`` to ``tier`` as a new column."""
@@ -173,11 +193,14 @@ class SeasonLP:
 
     def fix_floor(self, producer: str, level: float) -> None:
         """Leximin: ``producer`` leaves the level F and keeps ``level`` as its own floor."""
-        row = self.fair_rows[producer]
-        weight = self.fairness[producer]
-        row.SetCoefficient(self.level, 0.0)
-        row.SetLb(weight * level - self.base.get(producer, 0))
+        self.floors[producer] = level
+        self._floor_row(producer, level)
         self.active.discard(producer)
+
+    def _floor_row(self, producer: str, level: float) -> None:
+        row = self.fair_rows[producer]
+        row.SetCoefficient(self.level, 0.0)
+        row.SetLb(self.fairness[producer] * level - self.base.get(producer, 0))
 
     def next_level(self, cap: float) -> None:
         """Leximin: a new level F for the producers still active, from 0 up to ``cap``."""
@@ -205,20 +228,18 @@ class SeasonLP:
         """
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            # A warm start gone bad (seen once on the sample's value stage):
-            # solving from scratch recovers it.
-            fresh = pywraplp.MPSolverParameters()
-            fresh.SetIntegerParam(
-                pywraplp.MPSolverParameters.INCREMENTALITY,
-                pywraplp.MPSolverParameters.INCREMENTALITY_OFF,
-            )
-            status = self.solver.Solve(fresh)
+            # GLOP has ended ABNORMAL after many incremental changes (seen on
+            # the sample's and size S's value stages) on LPs it solves fine
+            # when built afresh: rebuild once and try again.
+            self._rebuild()
+            status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             log.warning("season master LP: GLOP status %s, column generation stops", status)
             return None
         self.last_counts = [
             (c, c.var.solution_value()) for c in self.columns if c.var.solution_value() > 1e-9
         ]
+        self.last_served = [var.solution_value() for var in self.served]
         return Duals(self, self.solver.Objective().Value() / self.scale())
 
     def scale(self) -> float:
