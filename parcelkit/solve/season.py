@@ -74,7 +74,7 @@ POLICIES: Final[tuple[Policy, ...]] = ("maxmin_share", "proportional", "none")
 
 SOLVER_NAME = "parcelkit season (column generation + CP-SAT)"
 
-STAGE_SHARE: Final = {"serve": 0.15, "fairness": 0.1, "value": 0.1}
+STAGE_SHARE: Final = {"serve": 0.15, "fairness": 0.15, "value": 0.1}
 """Share of ``time_limit`` each integer stage gets as CP-SAT deterministic time."""
 PRICING_SHARE: Final = {"serve": 0.2, "fairness": 0.3, "value": 0.2}
 """Share of ``time_limit`` each stage's column generation gets as deterministic time."""
@@ -85,7 +85,7 @@ PRICING_SOLVE_SECONDS: Final = 0.015
 COVER_TIERS: Final = 2
 """Tier classes priced for each eligible producer that no pattern pays yet."""
 FIRST_ROUND_SHARE: Final = 0.6
-"""Share of the fairness pricing the first leximin round may use."""
+"""Share of the fairness stage's pricing and search the first leximin round may use."""
 GREEDY_REQUEST_SECONDS: Final = 0.002
 """Wall seconds greedy takes for one request alone, about (measured 1.9 s for 1,000)."""
 PRICING_ROUNDS: Final = 12
@@ -416,6 +416,24 @@ class _Fairness:
         return float(min((self.reach[j] for j in self.active), default=0))
 
 
+def _capped(season: _Season, fair: _Fairness, stage: str, bound: float | None) -> float | None:
+    """A stage's bound, no looser than what arithmetic alone proves.
+
+    Until column generation converges the Lagrangian bound can be far off;
+    these caps always hold: every parcel served; F at most the level of the
+    active producer with the least room; every parcel at its full budget.
+    """
+    if bound is None:
+        return None
+    if stage == "serve":
+        cap = float(sum(ref.parcels for ref in season.tiers))
+    elif stage == "fairness":
+        cap = fair.cap()
+    else:
+        cap = float(sum(ref.parcels * ref.spec.budget for ref in season.tiers))
+    return min(bound, cap)
+
+
 def _fairness_rows(policy: Policy, reach: Mapping[str, int]) -> _Fairness:
     eligible = {pid: amount for pid, amount in reach.items() if amount > 0}
     if policy == "none" or not eligible:
@@ -458,6 +476,7 @@ def _solve(
     steps += [("value", "value")]
     served_hold: int | None = None
     pricing_left = PRICING_SHARE["fairness"] * season.time_limit / PRICING_SOLVE_SECONDS
+    fairness_work = STAGE_SHARE["fairness"] * season.time_limit
     for kind, name in steps:
         if kind == "fairness" and not fair.active:
             continue
@@ -477,6 +496,7 @@ def _solve(
         bound, used = _generate(season, lp, kind, int(pool))
         if kind == "fairness":
             pricing_left -= used
+        bound = _capped(season, fair, kind, bound)
         if kind == "serve":
             rounded = _round_lp(season, lp)
             if rounded.parcels(season) > best.parcels(season):
@@ -485,9 +505,16 @@ def _solve(
         if served_hold is not None:
             model.model.add(_objective(model, "serve") >= served_hold)
         _hint(model, best)
-        share = STAGE_SHARE[kind] / (rounds if kind == "fairness" else 1)
-        solver = parameters(season.limits(share * season.time_limit), linearization=1)
+        work = STAGE_SHARE[kind] * season.time_limit
+        if kind == "fairness":
+            done = len([s for s in stages if s.name.startswith("fair")])
+            work = (
+                fairness_work * FIRST_ROUND_SHARE if done == 0 else fairness_work / (rounds - done)
+            )
+        solver = parameters(season.limits(work), linearization=1)
         result = model.run(_objective(model, kind), solver)
+        if kind == "fairness":
+            fairness_work -= solver.deterministic_time
         log.debug(
             "%s: CP-SAT %s, objective %s, bound %s, %.2f s, %d patterns",
             name,
