@@ -292,3 +292,16 @@ def test_tradeoff_floor_above_what_is_possible_is_reported_unmet() -> None:
     catalog, requests = _shared_world()
     (point,) = tradeoff_points(catalog, requests, levels=[1.0], time_limit=QUICK)
     assert not point.floor_met
+
+
+def test_accepted_quotes_that_oversell_the_stock_are_bad_input() -> None:
+    from parcelkit.errors import ResultError
+
+    catalog, requests = _shared_world()
+    first = plan(catalog, requests[:1], policy="none", time_limit=QUICK)
+    accepted = first.quotes[0]
+    tight = catalog.model_copy(
+        update={"packaging": (catalog.packaging[0].model_copy(update={"stock": 50}),)}
+    )
+    with pytest.raises(ResultError, match="more units than the stock"):
+        plan(tight, requests, fixed=[accepted], time_limit=QUICK)

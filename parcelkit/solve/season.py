@@ -41,7 +41,7 @@ from typing import Final, Literal
 
 from ortools.sat.python import cp_model
 
-from parcelkit.errors import SolverError
+from parcelkit.errors import Problem, ResultError, SolverError
 from parcelkit.models import (
     Catalog,
     Ineligible,
@@ -144,6 +144,8 @@ class _Season:
     """Producer -> revenue the fixed quotes already pay."""
     started: float = field(default_factory=time.monotonic)
     wall_stopped: bool = False
+    best: _Answer | None = None
+    """The best plan so far, for an interrupted search."""
 
     def __post_init__(self) -> None:
         self.owner = owners(self.catalog)
@@ -278,11 +280,13 @@ def plan(
     best: _Answer = _greedy_answer(season, greedy)
     _seed(season)
     season.report("patterns", float(best.parcels(season)), None)
+    season.best = best
     try:
         best = _solve(season, reach, best, stages)
     except KeyboardInterrupt:
         log.warning("interrupted: returning the best plan found so far")
         season.wall_stopped = True
+        best = season.best or best
     result = _assemble(season, requests, fixed, reach, best, stages, greedy)
     violations = check_plan(catalog, requests, result, fixed=fixed, max_share=share)
     if violations:
@@ -301,7 +305,11 @@ def _share(max_share: Decimal | float | None) -> Fraction | None:
 
 
 def _after_fixed(catalog: Catalog, fixed: Sequence[Quote]) -> tuple[dict[str, int], dict[str, int]]:
-    """Stock left once the fixed quotes take theirs, and the sku units they ordered."""
+    """Stock left once the fixed quotes take theirs, and the sku units they ordered.
+
+    Accepted quotes that together take more than the stock are bad input
+    (`ResultError`, one problem per sku or packaging), not a plan to repair.
+    """
     left = available_stock(catalog, None)
     ordered: dict[str, int] = {}
     for quote in fixed:
@@ -312,7 +320,18 @@ def _after_fixed(catalog: Catalog, fixed: Sequence[Quote]) -> tuple[dict[str, in
                     units = item.qty * variant.parcels
                     left[item.sku] = left.get(item.sku, 0) - units
                     ordered[item.sku] = ordered.get(item.sku, 0) + units
-    return {k: max(0, v) for k, v in left.items()}, ordered
+    over = [
+        Problem(
+            message=f"the accepted quotes together take {-units} more units than the stock",
+            field="fixed",
+            value=key,
+        )
+        for key, units in sorted(left.items())
+        if units < 0
+    ]
+    if over:
+        raise ResultError(problems=over)
+    return left, ordered
 
 
 def _revenue(quotes: Sequence[Quote]) -> dict[str, int]:
@@ -500,7 +519,7 @@ def _solve(
         if kind == "serve":
             rounded = _round_lp(season, lp)
             if rounded.parcels(season) > best.parcels(season):
-                best = rounded
+                best = season.best = rounded
         model = _model(season, lp, best, fair, kind)
         if served_hold is not None:
             model.model.add(_objective(model, "serve") >= served_hold)
@@ -526,7 +545,7 @@ def _solve(
         )
         season.wall_stopped |= result.wall_clock_stopped
         if result.objective is not None:
-            best = _answer_of(model)
+            best = season.best = _answer_of(model)
         if kind == "serve":
             weights = serve_weights(model.request_parcels)
             served_hold = sum(weights[r] for r in best.served)
