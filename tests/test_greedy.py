@@ -414,3 +414,10 @@ def test_larger_season_with_shared_stock_verifies() -> None:
     unserved = [c for c in choices if not c.served]
     assert unserved
     assert any("left" in (c.reason or "") or "ran out" in (c.reason or "") for c in unserved)
+
+
+def test_alone_is_each_request_on_its_own() -> None:
+    catalog, requests = karawang_catalog(), karawang_requests()[:20]
+    together = greedy_season(catalog, requests, alone=True)
+    one_by_one = [greedy_season(catalog, [request])[0] for request in requests]
+    assert together == one_by_one

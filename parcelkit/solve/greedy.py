@@ -66,6 +66,7 @@ def greedy_season(
     *,
     stock: Mapping[str, int] | None = None,
     ordered: Mapping[str, int] | None = None,
+    alone: bool = False,
 ) -> list[SeasonChoice]:
     """Plan a season greedily: one `SeasonChoice` per request, in the same order.
 
@@ -79,9 +80,14 @@ def greedy_season(
     ordered
         Units of each sku already ordered this season (fixed quotes), which
         count towards its ``min_order``.
+    alone
+        Fill each request as if it were the only one: every request sees
+        ``stock`` and ``ordered`` as given, nothing is taken from one for the
+        next. The same as one call per request, without rebuilding the
+        shelves each time (which is what costs on a large catalog).
     """
     season = _Season(catalog, available_stock(catalog, stock), Counter(ordered or {}))
-    return [season.serve(request) for request in requests]
+    return [season.serve(request, commit=not alone) for request in requests]
 
 
 # --------------------------------------------------------------------------- the season's state
@@ -220,8 +226,8 @@ class _Season:
         self.live[key] = (sold_out, live)
         return live
 
-    def serve(self, request: Request) -> SeasonChoice:
-        """Fill every tier from what is left, or none of them."""
+    def serve(self, request: Request, commit: bool = True) -> SeasonChoice:
+        """Fill every tier from what is left, or none of them; ``commit``: take the stock."""
         tiers: dict[str, ParcelContents] = {}
         for tier in request.tiers:
             job = _TierJob.of(self, request, tier)
@@ -231,7 +237,10 @@ class _Season:
                 return SeasonChoice(request.id, None, f"tier '{tier.name}': {outcome}")
             tiers[tier.name] = outcome
             self.stock.take(tier, outcome)
-        self.stock.commit()
+        if commit:
+            self.stock.commit()
+        else:
+            self.stock.drop()
         return SeasonChoice(request.id, tiers, None)
 
 

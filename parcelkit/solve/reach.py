@@ -26,24 +26,29 @@ EXCLUSION_WORDS = {
 }
 
 
-def parcel_reach(spec: TierSpec, producer: str) -> int:
-    """The most revenue ``producer`` can get from one parcel of ``spec``'s tier (an upper bound)."""
-    units: list[int] = []
+def parcel_reach(spec: TierSpec) -> dict[str, int]:
+    """Per producer, the most revenue one parcel of ``spec``'s tier can pay it (an upper bound)."""
+    units: dict[str, list[int]] = {}
     for product in spec.products:
-        if product.producer_id == producer:
-            units.extend([product.price] * spec.max_same[product.sku])
-    units.sort(reverse=True)
+        units.setdefault(product.producer_id, []).extend(
+            [product.price] * spec.max_same[product.sku]
+        )
     cap = spec.rules.max_items
     if spec.rules.max_items_per_producer is not None:
         cap = min(cap, spec.rules.max_items_per_producer)
-    items = sum(units[:cap])
+    items = {pid: sum(sorted(prices, reverse=True)[:cap]) for pid, prices in units.items()}
     room = spec.budget - spec.fees
-    best = 0
-    for package in spec.packaging:
-        own = package.price if package.producer_id == producer else 0
-        if own or items:
-            best = max(best, own + min(items, room - package.price))
-    return max(0, best)
+    boxes = sorted(spec.packaging, key=lambda p: p.price)
+    best: dict[str, int] = {}
+    if boxes:
+        cheapest = boxes[0].price
+        best = {pid: max(0, min(amount, room - cheapest)) for pid, amount in items.items()}
+    for package in boxes:
+        maker = package.producer_id
+        if maker is not None:
+            own = package.price + min(items.get(maker, 0), room - package.price)
+            best[maker] = max(best.get(maker, 0), own)
+    return {pid: amount for pid, amount in best.items() if amount > 0}
 
 
 def reachable(
@@ -52,7 +57,7 @@ def reachable(
     stock: Mapping[str, int],
     fixed_revenue: Mapping[str, int],
 ) -> dict[str, int]:
-    """``reachable`` per producer: ``tiers`` holds (parcels, spec) of every tier to plan."""
+    """``reachable`` per producer: ``tiers`` holds (parcels, spec) pairs covering every tier."""
     capacity: dict[str, int] = {p.id: 0 for p in catalog.producers}
     usable: set[str] = set()
     for _, spec in tiers:
@@ -66,10 +71,8 @@ def reachable(
             capacity[package.producer_id] += package.price * stock.get(package.id, 0)
     demand = dict.fromkeys(capacity, 0)
     for parcels, spec in tiers:
-        makers = {p.producer_id for p in spec.products}
-        makers.update(p.producer_id for p in spec.packaging if p.producer_id is not None)
-        for producer in sorted(makers):
-            demand[producer] += parcels * parcel_reach(spec, producer)
+        for producer, amount in parcel_reach(spec).items():
+            demand[producer] += parcels * amount
     return {pid: fixed_revenue.get(pid, 0) + min(capacity[pid], demand[pid]) for pid in capacity}
 
 
