@@ -269,10 +269,11 @@ def plan(
     progress
         Called with a `Progress` after each round of every phase.
     fairness_floor
-        A hard floor instead of a fairness stage: every eligible producer gets
-        at least this share of its ``reachable`` (0..1), from the serve stage
-        on. `parcelkit.tradeoff` sweeps it to price fairness; when a floor
-        cannot be met the plan serves what it can and says so in its stages.
+        A floor instead of the policy's fairness stage: after serving, one
+        ``proportional`` round raises the smallest revenue / reachable, and the
+        value stage keeps every eligible producer at this floor (0..1), or at
+        what the round reached when that is less. `parcelkit.tradeoff` sweeps
+        it to price fairness.
 
     Ctrl-C (KeyboardInterrupt) during the search ends it: the best plan found
     so far is verified and returned, with status ``feasible``.
@@ -529,13 +530,7 @@ def _solve(
     for t, patterns in enumerate(season.pool):
         for pattern in patterns.values():
             lp.add(t, pattern)
-    if season.floor is not None:
-        level = math.ceil(season.floor * fair.scale)
-        lp.hold_level(float(level))
-        fair.floors = dict.fromkeys(fair.weights, level)
-        fair.active.clear()
-
-    rounds = LEXIMIN_ROUNDS if fair.active else 0
+    rounds = (1 if season.floor is not None else LEXIMIN_ROUNDS) if fair.active else 0
     steps = [("serve", "serve")]
     steps += [("fairness", "fairness" if k == 0 else f"fairness {k + 1}") for k in range(rounds)]
     steps += [("value", "value")]
@@ -601,9 +596,24 @@ def _solve(
         season.report(name, reached, bound)
         if kind == "serve":
             lp.hold_served(float(best.parcels(season)))
+        elif kind == "fairness" and season.floor is not None:
+            _hold_floor(lp, fair, season.floor, int(reached))
         elif kind == "fairness":
             _next_round(lp, fair, int(reached), bound)
     return best
+
+
+def _hold_floor(lp: SeasonLP, fair: _Fairness, floor: float, reached: int) -> None:
+    """A fairness floor after its one round: everyone keeps the floor, or what was reached.
+
+    The round raised the smallest revenue / reachable as far as it could;
+    holding the lesser of that and the floor keeps the value stage feasible,
+    and a plan that could not reach the floor says so (`TradeoffPoint.floor_met`).
+    """
+    level = min(reached, math.ceil(floor * fair.scale))
+    fair.floors = dict.fromkeys(fair.weights, level)
+    fair.active.clear()
+    lp.hold_level(float(level))
 
 
 def _next_round(lp: SeasonLP, fair: _Fairness, reached: int, bound: float | None) -> None:

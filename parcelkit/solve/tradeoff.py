@@ -2,9 +2,9 @@
 
 Bertsimas, Farias and Trichakis (2011) define the price of fairness as the
 relative loss of efficiency a fairness rule causes. Here it is measured, not
-assumed: for each floor ``f`` the season is planned with every eligible
-producer getting at least ``f`` x its ``reachable`` revenue (from the serve
-stage on), then the most company value; the price at ``f`` is
+assumed: for each floor ``f`` the season is planned (serve first, as always), then
+every eligible producer is held at ``f`` x its ``reachable`` revenue (or as
+close as a plan got), then the most company value; the price at ``f`` is
 ``1 - value(f) / value(0)``.
 """
 
