@@ -24,8 +24,6 @@ from parcelkit.solve.stages import STATUS_MAP
 
 log = logging.getLogger(__name__)
 
-PROPORTIONAL_SCALE = 1_000_000
-"""Under ``proportional`` the level F is revenue per million of reachable revenue."""
 
 
 @dataclass(frozen=True)
