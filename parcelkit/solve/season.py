@@ -1067,6 +1067,7 @@ def _assemble(
     index = {request.id: r for r, request in enumerate(season.requests)}
     served = set(best.served)
     left = _left_after(season, best)
+    left_specs = _SpecCache(season.catalog, left)
     quotes: list[Quote] = []
     unserved: list[Unserved] = []
     for request in requests:
@@ -1083,7 +1084,7 @@ def _assemble(
                 season_quote(season.catalog, request, fills, info.model_copy(update={"stages": ()}))
             )
         else:
-            reason = _unserved_reason(season, request, left, greedy[r])
+            reason = _unserved_reason(season, request, left_specs, greedy[r])
             unserved.append(Unserved(request_id=request.id, reason=reason))
     table = producer_table(season.catalog, quotes, reach)
     specs = list(season.specs.specs.values())
@@ -1117,10 +1118,11 @@ def _left_after(season: _Season, answer: _Answer) -> dict[str, int]:
 
 
 def _unserved_reason(
-    season: _Season, request: Request, left: Mapping[str, int], choice: SeasonChoice
+    season: _Season, request: Request, specs_left: _SpecCache, choice: SeasonChoice
 ) -> str:
     """What ran out for ``request``, in words, with the numbers."""
-    specs = {tier.name: tier_spec(season.catalog, request, tier, left) for tier in request.tiers}
+    left = specs_left.stock
+    specs = {tier.name: specs_left.of(request, tier) for tier in request.tiers}
     found = precheck(season.catalog, request, specs, left)
     if found.reasons:
         return "Not served: what the plan leaves cannot fill it. " + " ".join(found.reasons)
