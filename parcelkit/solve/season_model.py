@@ -25,7 +25,6 @@ from parcelkit.solve.stages import STATUS_MAP
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class TierPlan:
     """A tier of a request as the integer master sees it."""
