@@ -278,6 +278,18 @@ def _spinner(err: Console, message: str) -> AbstractContextManager[object]:
     return err.status(message) if err.is_terminal else nullcontext()
 
 
+def _write(err: Console, result: Quote | SeasonPlan, output: Path, what: str) -> None:
+    """Save a result as JSON; a file that cannot be written is bad input (exit 2)."""
+    from parcelkit.io import save_result
+
+    try:
+        save_result(result, output)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(output))])
+    err.print(f"{what} written to {output}")
+
+
 def _solve_quote(
     catalog: Catalog,
     request: Request,
@@ -618,7 +630,7 @@ def quote_command(
     Exit 0 served (optimal or feasible), 1 infeasible (reasons printed), 2 bad
     input, 3 unknown (time ran out), 4 solver failure.
     """
-    from parcelkit.io import load_catalog, load_requests, result_to_json, save_result
+    from parcelkit.io import load_catalog, load_requests, result_to_json
 
     out, err = _stdout(), _stderr()
     loaded = _load(err, lambda: load_catalog(catalog), catalog)
@@ -627,12 +639,7 @@ def quote_command(
     result = _solve_quote(loaded, chosen, err, time_limit=time_limit, seed=seed, workers=workers)
 
     if output is not None:
-        try:
-            save_result(result, output)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(output))])
-        err.print(f"Quote written to {output}")
+        _write(err, result, output, "Quote")
     if as_json:
         typer.echo(result_to_json(result).rstrip("\n"))
         err.print(_status_line(result))
@@ -698,7 +705,7 @@ def plan_command(
     with what ran out), 2 bad input, 3 unknown (no verified plan in time), 4
     solver failure.
     """
-    from parcelkit.io import load_catalog, load_requests, result_to_json, save_result
+    from parcelkit.io import load_catalog, load_requests, result_to_json
 
     out, err = _stdout(), _stderr()
     chosen, problems = _policy(policy)
@@ -728,12 +735,7 @@ def plan_command(
         workers=workers,
     )
     if output is not None:
-        try:
-            save_result(result, output)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(output))])
-        err.print(f"Plan written to {output}")
+        _write(err, result, output, "Plan")
     if as_json:
         typer.echo(result_to_json(result).rstrip("\n"))
         err.print(_plan_line(result))
