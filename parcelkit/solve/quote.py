@@ -39,7 +39,7 @@ from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve import diagnose
 from parcelkit.solve.answer import read_tier, with_totals
 from parcelkit.solve.bounds import preference_bound, spread_bound, value_window
-from parcelkit.solve.eligibility import available_stock, eligible_for
+from parcelkit.solve.eligibility import Eligible, available_stock, eligible_for
 from parcelkit.solve.objectives import (
     QuoteObjective,
     Term,
@@ -80,15 +80,24 @@ reach its bound: it refines an answer that is already valid, so it gets a fixed,
 small amount of work and reports its gap honestly."""
 
 
-def tier_spec(catalog: Catalog, request: Request, tier: Tier, stock: Mapping[str, int]) -> TierSpec:
+def tier_spec(
+    catalog: Catalog,
+    request: Request,
+    tier: Tier,
+    stock: Mapping[str, int],
+    eligible: Eligible | None = None,
+) -> TierSpec:
     """The plain-number description of what a tier's parcels may hold.
 
     A sku's most units per parcel is the least of max_same_product, its stock
     and what the budget affords next to the cheapest packaging and the fees;
-    a sku the budget cannot afford once is left out.
+    a sku the budget cannot afford once is left out. ``eligible`` may pass
+    what `eligible_for` gives for these rules and stock, when the caller
+    shares it between tiers.
     """
     rules = rules_of(request, tier)
-    eligible = eligible_for(catalog, rules, stock)
+    if eligible is None:
+        eligible = eligible_for(catalog, rules, stock)
     fees = request.fees.per_parcel
     cheapest_box = min((p.price for p in eligible.packaging), default=0)
     room = tier.budget - fees - cheapest_box

@@ -56,7 +56,7 @@ from parcelkit.models import (
 )
 from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve.diagnose import precheck
-from parcelkit.solve.eligibility import available_stock
+from parcelkit.solve.eligibility import Eligible, available_stock, eligible_for
 from parcelkit.solve.greedy import SeasonChoice, greedy_season
 from parcelkit.solve.master import PROPORTIONAL_SCALE, Duals, SeasonLP, TierRow
 from parcelkit.solve.objectives import owners
@@ -214,11 +214,24 @@ class _SpecCache:
     catalog: Catalog
     stock: Mapping[str, int]
     specs: dict[tuple[str, int, int], TierSpec] = field(default_factory=dict)
+    eligible: dict[tuple[object, ...], Eligible] = field(default_factory=dict)
+    """What the per-product rules let in, shared by tiers with the same such rules."""
 
     def of(self, request: Request, tier: Tier) -> TierSpec:
-        key = (rules_of(request, tier).model_dump_json(), tier.budget, request.fees.per_parcel)
+        rules = rules_of(request, tier)
+        key = (rules.model_dump_json(), tier.budget, request.fees.per_parcel)
         if key not in self.specs:
-            self.specs[key] = tier_spec(self.catalog, request, tier, self.stock)
+            filters = (
+                rules.halal_only,
+                tuple(sorted(rules.exclude_tags)),
+                rules.min_shelf_life_days,
+                rules.packaging,
+            )
+            if filters not in self.eligible:
+                self.eligible[filters] = eligible_for(self.catalog, rules, self.stock)
+            self.specs[key] = tier_spec(
+                self.catalog, request, tier, self.stock, self.eligible[filters]
+            )
         return self.specs[key]
 
 
