@@ -553,6 +553,13 @@ def _solve(
     for kind, name in steps:
         if kind == "fairness" and not fair.active:
             continue
+        value_time = (STAGE_SHARE["value"] + PRICING_SHARE["value"]) * season.time_limit
+        later_round = kind == "fairness" and name != "fairness"
+        if later_round and season.deadline - time.monotonic() < value_time:
+            # the companies' value stage goes before more leximin rounds; the
+            # clock decided, so the plan is no longer reproducible
+            season.wall_stopped = True
+            continue
         if time.monotonic() >= season.deadline:
             season.wall_stopped = True
             stages.append(Stage(name=name))
