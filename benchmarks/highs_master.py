@@ -50,7 +50,6 @@ import highspy
 from parcelkit.models import Catalog, Request, SeasonPlan, Stage
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.greedy import greedy_season
-from parcelkit.solve.master import SeasonLP, TierRow
 from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.reach import reachable
 from parcelkit.solve.season import (
@@ -68,6 +67,7 @@ from parcelkit.solve.season import (
     _round_lp,
     _Season,
     _seed,
+    master_lp,
 )
 from parcelkit.solve.season_model import TierPlan
 from parcelkit.verify import check_plan
@@ -299,25 +299,6 @@ def _highs(mip: _Rows) -> highspy.Highs:
     return h
 
 
-def _lp(season: _Season, fair: _Fairness) -> SeasonLP:
-    """The master LP exactly as ``season._solve`` sets it up, with the pool so far."""
-    lp = SeasonLP(
-        tiers=[TierRow(ref.request, ref.parcels, ref.spec.fees) for ref in season.tiers],
-        request_parcels=[sum(t.parcels for t in r.tiers) for r in season.requests],
-        stock=dict(season.left),
-        owner=season.owner,
-        fairness={pid: weight / fair.scale for pid, weight in fair.weights.items()},
-        fairness_cap=fair.cap(),
-        max_share=season.max_share,
-        producers=[p.id for p in season.catalog.producers],
-        base=season.base,
-    )
-    for t, patterns in enumerate(season.pool):
-        for pattern in patterns.values():
-            lp.add(t, pattern)
-    return lp
-
-
 def _mip_seconds(season: _Season, stage: str) -> float:
     """Wall seconds for ``stage``'s MIP: its share of what later pricing and assembly leave."""
     later = {"serve": ("fairness", "value"), "fairness": ("value",), "value": ()}[stage]
@@ -349,7 +330,7 @@ def highs_plan(
     best = _greedy_answer(season, greedy)
     _seed(season)
     fair = _fairness_rows("maxmin_share", reach)
-    lp = _lp(season, fair)
+    lp = master_lp(season, fair)
     stages: list[Stage] = []
     served: int | None = None
     level: float | None = None

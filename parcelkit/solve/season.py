@@ -522,13 +522,8 @@ def _fairness_rows(policy: Policy, reach: Mapping[str, int]) -> _Fairness:
     return _Fairness(dict(eligible), PROPORTIONAL_SCALE, reach, set(eligible))
 
 
-def _solve(
-    season: _Season, reach: Mapping[str, int], best: _Answer, stages: list[Stage]
-) -> _Answer:
-    """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends."""
-    fair = _fairness_rows(season.policy, reach)
-    if season.floor is not None:
-        fair = _fairness_rows("proportional", reach)
+def master_lp(season: _Season, fair: _Fairness) -> SeasonLP:
+    """The season's master LP with its fairness rows and every pattern in the pools."""
     lp = SeasonLP(
         tiers=[TierRow(ref.request, ref.parcels, ref.spec.fees) for ref in season.tiers],
         request_parcels=[sum(t.parcels for t in r.tiers) for r in season.requests],
@@ -543,6 +538,17 @@ def _solve(
     for t, patterns in enumerate(season.pool):
         for pattern in patterns.values():
             lp.add(t, pattern)
+    return lp
+
+
+def _solve(
+    season: _Season, reach: Mapping[str, int], best: _Answer, stages: list[Stage]
+) -> _Answer:
+    """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends."""
+    fair = _fairness_rows(season.policy, reach)
+    if season.floor is not None:
+        fair = _fairness_rows("proportional", reach)
+    lp = master_lp(season, fair)
     rounds = (1 if season.floor is not None else LEXIMIN_ROUNDS) if fair.active else 0
     steps = [("serve", "serve")]
     steps += [("fairness", "fairness" if k == 0 else f"fairness {k + 1}") for k in range(rounds)]
