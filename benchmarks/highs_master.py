@@ -343,7 +343,7 @@ def highs_plan(
             continue
         lp.set_stage(stage)
         solves = PRICING_SHARE[stage] * season.time_limit / PRICING_SOLVE_SECONDS
-        bound, _ = _generate(season, lp, stage, int(solves))
+        bound, _ = _generate(season, lp, stage, int(solves), season.deadline)
         if stage == "serve":
             rounded = _round_lp(season, lp)
             if rounded.parcels(season) > best.parcels(season):

@@ -108,6 +108,17 @@ LEXIMIN_ROUNDS: Final = 6
 PATTERNS_PER_TIER: Final = 4
 """Patterns a tier offers the serve stage's integer master beyond the plan's and the LP's."""
 GAIN_EPSILON: Final = 1e-6
+SHORT_PATTERNS: Final = 2
+"""Patterns per tier offered to a fairness round for the producers the plan pays below the LP."""
+MANY_ROUNDS_TIERS: Final = 1_000
+"""Fairness column generation runs many short rounds up to this many tiers, one broad above.
+
+Short rounds follow the moving duals and reach the LP's level (size M, 608
+tiers: converged in 11 rounds, 4 s); at Karawang scale (L, 1,916 tiers) each
+LP solve takes 1.5 to 3 s, the rounds eat the integer search's time, and the
+plan paid fewer producers than with one broad round (measured)."""
+MIN_PRICED_PER_ROUND: Final = 20
+"""Fewest tier classes a column generation round prices (the most promising first)."""
 
 
 @dataclass(frozen=True)
@@ -317,7 +328,7 @@ def plan(
         workers=workers,
         progress=progress,
         floor=fairness_floor,
-        base=_revenue(fixed),
+        base=_fixed_revenue(fixed),
         started=started,
     )
     fixed_revenue = season.base
@@ -385,7 +396,7 @@ def _after_fixed(catalog: Catalog, fixed: Sequence[Quote]) -> tuple[dict[str, in
     return left, ordered
 
 
-def _revenue(quotes: Sequence[Quote]) -> dict[str, int]:
+def _fixed_revenue(quotes: Sequence[Quote]) -> dict[str, int]:
     revenue: dict[str, int] = {}
     for quote in quotes:
         for entry in quote.producers:
@@ -579,7 +590,11 @@ def _solve(
             # the first round starts the fairness columns from nothing: it gets
             # most of the pool; later rounds share the rest, and what is unused
             pool = pricing_left * FIRST_ROUND_SHARE if done == 0 else pricing_left / (rounds - done)
-        bound, used = _generate(season, lp, kind, int(pool))
+        wall_cap = season.deadline
+        if kind == "fairness":
+            # leave the integer rounds half of what the value stage does not need
+            wall_cap -= (season.deadline - time.monotonic() - value_time) / 2
+        bound, used = _generate(season, lp, kind, int(pool), wall_cap)
         if kind == "fairness":
             pricing_left -= used
         bound = _capped(season, fair, kind, bound)
@@ -625,7 +640,7 @@ def _solve(
         elif kind == "fairness" and season.floor is not None:
             _hold_floor(lp, fair, season.floor, int(reached))
         elif kind == "fairness":
-            _next_round(lp, fair, int(reached), bound)
+            _next_round(lp, fair, int(reached), bound, _levels(season, best, fair))
     return best
 
 
@@ -642,19 +657,24 @@ def _hold_floor(lp: SeasonLP, fair: _Fairness, floor: float, reached: int) -> No
     lp.hold_level(float(level))
 
 
-def _next_round(lp: SeasonLP, fair: _Fairness, reached: int, bound: float | None) -> None:
-    """After a leximin round: every active producer keeps ``reached``; the LP's blocked leave.
+def _next_round(
+    lp: SeasonLP, fair: _Fairness, reached: int, bound: float | None, levels: Mapping[str, int]
+) -> None:
+    """After a leximin round: every active producer keeps ``reached``; the blocked leave.
 
-    The producers whose fairness row has a dual price in the LP are the ones
-    the level could not be raised past; they keep ``reached`` as their floor
-    and the next round raises the level of the others. When the integer plan
-    stayed well below the LP's level (more than `ROUND_TOLERANCE`), nobody
-    leaves, once: the next round tries the same producers again from a
-    better start (measured on size M: a first round at 1.3 million against an
-    LP level of 49.3 million, a later one at 49.3 million).
+    Blocked are the producers whose fairness row has a dual price in the LP
+    (the level could not be raised past them there) and those the integer
+    plan leaves at ``reached`` (``levels``: each active producer's level in
+    it), since the integer master could not raise them either. When the
+    integer plan stayed well below the LP's level (more than
+    `ROUND_TOLERANCE`), nobody leaves, once: the next round tries the same
+    producers again from a better start (measured on size M: a first round
+    at 1.3 million against an LP level of 49.3 million, a later one at 49.3
+    million).
     """
     caps = {j: float(fair.reach[j]) if fair.scale == 1 else float(fair.scale) for j in fair.active}
-    blocked = lp.blocked(caps)
+    blocked = set(lp.blocked(caps))
+    blocked |= {j for j in fair.active if levels.get(j, 0) <= reached}
     for producer in fair.active:
         fair.floors[producer] = reached
     if bound is not None and reached < (1 - ROUND_TOLERANCE) * bound and not fair.retried:
@@ -662,17 +682,19 @@ def _next_round(lp: SeasonLP, fair: _Fairness, reached: int, bound: float | None
         lp.hold_level(float(reached))
         return
     fair.retried = False
-    if not blocked:
+    if blocked >= fair.active:
         fair.active.clear()
         return
-    for producer in blocked:
+    for producer in sorted(blocked):
         lp.fix_floor(producer, float(reached))
         fair.active.discard(producer)
     lp.next_level(fair.cap())
     lp.hold_level(float(reached))
 
 
-def _generate(season: _Season, lp: SeasonLP, stage: str, solves: int) -> tuple[float | None, int]:
+def _generate(
+    season: _Season, lp: SeasonLP, stage: str, solves: int, wall_cap: float
+) -> tuple[float | None, int]:
     """Column generation for ``stage``: new patterns into the pools; the proven bound.
 
     Each round solves the LP and then looks for patterns with a positive
@@ -683,20 +705,26 @@ def _generate(season: _Season, lp: SeasonLP, stage: str, solves: int) -> tuple[f
     duals greedy cannot follow), CP-SAT prices the tier classes whose cheap bound says a
     better pattern may exist, most promising first. Work is counted in
     pricing solves (deterministic): at most ``solves`` of them, each an
-    estimated `PRICING_SOLVE_SECONDS`; the plan's deadline is the wall-clock
-    cap. Returns the bound (the least Lagrangian bound seen) and the
-    solves used.
+    estimated `PRICING_SOLVE_SECONDS`; ``wall_cap`` is the wall-clock cap
+    (the plan's deadline, earlier for fairness). Up to `MANY_ROUNDS_TIERS`
+    tiers, fairness prices half its budget in a first broad round, then a
+    share per round, since its duals move with every round (they price a few
+    producers at a time). Returns the bound (the least Lagrangian bound seen)
+    and the solves used.
     """
     prices = {p.sku: p.price for p in season.catalog.products}
     prices.update({p.id: p.price for p in season.catalog.packaging})
     solves_left = solves
-    wall_cap = season.deadline
     members: dict[int, list[int]] = {}
     for t, cls in enumerate(season.class_of):
         members.setdefault(cls, []).append(t)
     bound = math.inf
     duals = lp.solve()
     best_lp = 0.0
+    per_round = [len(members)] * PRICING_ROUNDS
+    if stage == "fairness" and len(season.tiers) <= MANY_ROUNDS_TIERS:
+        rest = max(MIN_PRICED_PER_ROUND, solves // (2 * PRICING_ROUNDS))
+        per_round = [solves // 2] + [rest] * (PRICING_ROUNDS - 1)
     for round_ in range(PRICING_ROUNDS):
         if duals is None:
             break
@@ -718,7 +746,7 @@ def _generate(season: _Season, lp: SeasonLP, stage: str, solves: int) -> tuple[f
             promising = sorted(
                 (c for c in members if reach[c] > GAIN_EPSILON), key=lambda c: -reach[c]
             )
-            for cls in promising:
+            for cls in promising[: per_round[round_]]:
                 if solves_left <= 0 or time.monotonic() >= wall_cap:
                     break
                 solves_left -= 1
@@ -983,6 +1011,7 @@ def _model(
     in_lp: dict[int, list[Pattern]] = {}
     for column, _ in lp.counts():
         in_lp.setdefault(column.tier, []).append(column.pattern)
+    short = _short(season, lp, best, fair) if stage == "fairness" else set()
     tiers = []
     for t, ref in enumerate(season.tiers):
         chosen: dict[tuple[object, ...], Pattern] = {}
@@ -993,6 +1022,8 @@ def _model(
         for pattern in by_price:
             if len(chosen) >= limit:
                 break
+            chosen.setdefault((pattern.package, pattern.items), pattern)
+        for pattern in _paying(season.pool[t].values(), short):
             chosen.setdefault((pattern.package, pattern.items), pattern)
         tiers.append(
             TierPlan(
@@ -1019,6 +1050,26 @@ def _model(
         max_share=season.max_share,
         base=season.base,
     )
+
+
+def _short(season: _Season, lp: SeasonLP, best: _Answer, fair: _Fairness) -> set[str]:
+    """Active producers the current plan pays less than the LP's level."""
+    level = lp.level.solution_value()
+    revenue = _answer_revenue(season, best)
+    return {
+        j for j in fair.active if revenue.get(j, 0) * fair.scale < level * fair.weights[j] * 0.999
+    }
+
+
+def _paying(patterns: Iterable[Pattern], short: set[str]) -> list[Pattern]:
+    """The `SHORT_PATTERNS` patterns that pay the ``short`` producers most (none if no one is)."""
+    if not short:
+        return []
+    paid = [(sum(a for j, a in p.revenue if j in short), p) for p in patterns]
+    ranked = sorted(
+        (x for x in paid if x[0] > 0), key=lambda x: (-x[0], -x[1].price, x[1].package, x[1].items)
+    )
+    return [p for _, p in ranked[:SHORT_PATTERNS]]
 
 
 def _objective(model: SeasonModel, stage: str) -> cp_model.LinearExpr:
@@ -1050,15 +1101,23 @@ def _measure(season: _Season, answer: _Answer, stage: str, fair: _Fairness) -> f
         return float(answer.parcels(season))
     if stage == "value":
         return float(sum(p.price * n for fill in answer.fills.values() for p, n in fill))
-    revenue: dict[str, int] = {}
+    return float(min(_levels(season, answer, fair).values(), default=0))
+
+
+def _levels(season: _Season, answer: _Answer, fair: _Fairness) -> dict[str, int]:
+    """Each active producer's fairness level in ``answer`` (revenue x scale / weight)."""
+    revenue = _answer_revenue(season, answer)
+    return {j: revenue.get(j, 0) * fair.scale // fair.weights[j] for j in fair.active}
+
+
+def _answer_revenue(season: _Season, answer: _Answer) -> dict[str, int]:
+    """Producer -> revenue of ``answer``, fixed quotes included."""
+    revenue: dict[str, int] = dict(season.base)
     for fill in answer.fills.values():
         for pattern, count in fill:
             for producer, amount in pattern.revenue:
                 revenue[producer] = revenue.get(producer, 0) + amount * count
-    for producer, amount in season.base.items():
-        revenue[producer] = revenue.get(producer, 0) + amount
-    levels = (revenue.get(j, 0) * fair.scale // fair.weights[j] for j in fair.active)
-    return float(min(levels, default=0))
+    return revenue
 
 
 def _record(name: str, objective: float, bound: float | None) -> Stage:
