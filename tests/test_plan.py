@@ -305,3 +305,38 @@ def test_accepted_quotes_that_oversell_the_stock_are_bad_input() -> None:
     )
     with pytest.raises(ResultError, match="more units than the stock"):
         plan(tight, requests, fixed=[accepted], time_limit=QUICK)
+
+
+class _LeximinLP:
+    """The part of the master LP a leximin step talks to, recording what it is told."""
+
+    def __init__(self, blocked: list[str]) -> None:
+        self._blocked = blocked
+        self.fixed: dict[str, float] = {}
+        self.held: float | None = None
+
+    def blocked(self, caps: object) -> list[str]:
+        return list(self._blocked)
+
+    def fix_floor(self, producer: str, level: float) -> None:
+        self.fixed[producer] = level
+
+    def next_level(self, cap: float) -> None:
+        pass
+
+    def hold_level(self, level: float) -> None:
+        self.held = level
+
+
+def test_a_leximin_round_retires_who_the_lp_or_the_integer_plan_keeps_at_the_level() -> None:
+    # The LP blocks only "a"; the integer plan could not lift "b" above the
+    # level either, so "b" keeps it as its floor and only "c" goes on rising.
+    from parcelkit.solve.season import _Fairness, _next_round
+
+    fair = _Fairness({"a": 1, "b": 1, "c": 1}, 1, {"a": 90, "b": 90, "c": 90}, {"a", "b", "c"})
+    lp = _LeximinLP(blocked=["a"])
+    _next_round(lp, fair, 40, None, {"a": 40, "b": 40, "c": 55})  # type: ignore[arg-type]
+    assert fair.active == {"c"}
+    assert lp.fixed == {"a": 40.0, "b": 40.0}
+    assert lp.held == 40.0
+    assert fair.floors == {"a": 40, "b": 40, "c": 40}

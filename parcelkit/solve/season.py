@@ -108,8 +108,13 @@ LEXIMIN_ROUNDS: Final = 6
 PATTERNS_PER_TIER: Final = 4
 """Patterns a tier offers the serve stage's integer master beyond the plan's and the LP's."""
 GAIN_EPSILON: Final = 1e-6
-SHORT_PATTERNS: Final = 2
-"""Patterns per tier offered to a fairness round for the producers the plan pays below the LP."""
+SHORT_PATTERNS: Final = 6
+"""Patterns offered to a fairness round per producer the plan pays below the LP's level."""
+LIFT_SHARE: Final = 0.5
+"""Share of a leximin round's search spent first on the low producers (`SeasonModel.lift`),
+when the plan it starts from pays several of them nothing (measured: at L, a dozen
+producers at 0 and a first level of 0 without it, Rp2.546.000 with it; at M, where
+everyone is paid, the lift cost the first level 40 %)."""
 MANY_ROUNDS_TIERS: Final = 1_000
 """Fairness column generation runs many short rounds up to this many tiers, one broad above.
 
@@ -591,9 +596,10 @@ def _solve(
             # most of the pool; later rounds share the rest, and what is unused
             pool = pricing_left * FIRST_ROUND_SHARE if done == 0 else pricing_left / (rounds - done)
         wall_cap = season.deadline
-        if kind == "fairness":
-            # leave the integer rounds half of what the value stage does not need
-            wall_cap -= (season.deadline - time.monotonic() - value_time) / 2
+        if kind != "serve":
+            # leave the integer search half of what the later stages do not need
+            later = value_time if kind == "fairness" else 0.0
+            wall_cap -= max(0.0, season.deadline - time.monotonic() - later) / 2
         bound, used = _generate(season, lp, kind, int(pool), wall_cap)
         if kind == "fairness":
             pricing_left -= used
@@ -612,6 +618,16 @@ def _solve(
             work = (
                 fairness_work * FIRST_ROUND_SHARE if done == 0 else fairness_work / (rounds - done)
             )
+        target = int(lp.level.solution_value()) if kind == "fairness" else 0
+        unpaid = sum(1 for v in _levels(season, best, fair).values() if v == 0)
+        if target > 0 and unpaid > 1:
+            # max-min cannot move while several producers get nothing: part of
+            # the round's work first lifts each toward the LP's level
+            lifter = parameters(season.limits(work * LIFT_SHARE), linearization=1)
+            lifted = model.run(model.lift(target), lifter, hold=False)
+            log.debug("%s lift: CP-SAT %s, objective %s", name, lifted.status, lifted.objective)
+            fairness_work -= lifter.deterministic_time
+            work -= lifter.deterministic_time
         solver = parameters(season.limits(work), linearization=1)
         solver.parameters.relative_gap_limit = SEARCH_GAP
         result = model.run(_objective(model, kind), solver)
@@ -1011,7 +1027,7 @@ def _model(
     in_lp: dict[int, list[Pattern]] = {}
     for column, _ in lp.counts():
         in_lp.setdefault(column.tier, []).append(column.pattern)
-    short = _short(season, lp, best, fair) if stage == "fairness" else set()
+    paying = _paying(season, best, _short(season, lp, best, fair)) if stage == "fairness" else {}
     tiers = []
     for t, ref in enumerate(season.tiers):
         chosen: dict[tuple[object, ...], Pattern] = {}
@@ -1023,7 +1039,7 @@ def _model(
             if len(chosen) >= limit:
                 break
             chosen.setdefault((pattern.package, pattern.items), pattern)
-        for pattern in _paying(season.pool[t].values(), short):
+        for pattern in paying.get(t, ()):
             chosen.setdefault((pattern.package, pattern.items), pattern)
         tiers.append(
             TierPlan(
@@ -1061,15 +1077,28 @@ def _short(season: _Season, lp: SeasonLP, best: _Answer, fair: _Fairness) -> set
     }
 
 
-def _paying(patterns: Iterable[Pattern], short: set[str]) -> list[Pattern]:
-    """The `SHORT_PATTERNS` patterns that pay the ``short`` producers most (none if no one is)."""
-    if not short:
-        return []
-    paid = [(sum(a for j, a in p.revenue if j in short), p) for p in patterns]
-    ranked = sorted(
-        (x for x in paid if x[0] > 0), key=lambda x: (-x[0], -x[1].price, x[1].package, x[1].items)
-    )
-    return [p for _, p in ranked[:SHORT_PATTERNS]]
+def _paying(season: _Season, best: _Answer, short: set[str]) -> dict[int, list[Pattern]]:
+    """Tier -> pool patterns to offer so that each ``short`` producer can be paid more.
+
+    For each short producer, the `SHORT_PATTERNS` patterns of the pools that
+    pay it most, in tiers of requests the plan serves first (serving is held,
+    so those tiers can change patterns without serving less).
+    """
+    served = set(best.served)
+    offers: dict[int, list[Pattern]] = {}
+    for producer in sorted(short):
+        ranked = sorted(
+            (
+                (season.tiers[t].request not in served, -amount, -pattern.price, t, key)
+                for t, patterns in enumerate(season.pool)
+                for key, pattern in patterns.items()
+                for paid, amount in pattern.revenue
+                if paid == producer
+            ),
+        )
+        for *_, t, key in ranked[:SHORT_PATTERNS]:
+            offers.setdefault(t, []).append(season.pool[t][key])
+    return offers
 
 
 def _objective(model: SeasonModel, stage: str) -> cp_model.LinearExpr:

@@ -92,6 +92,7 @@ class SeasonModel:
         self._add_min_order()
         self.level = m.new_int_var(0, self._level_cap(), "F")
         paid = {pid: self.revenue[pid] + self.base.get(pid, 0) for pid in self.revenue}
+        self._paid = paid
         for producer, weight in sorted(self.levels.items()):
             if producer in self.active:
                 m.add(paid[producer] * self.level_scale >= weight * self.level)
@@ -163,6 +164,24 @@ class SeasonModel:
                 terms.append(pattern.price * count)
         return cp_model.LinearExpr.sum(terms)
 
+    def lift(self, target: int) -> cp_model.LinearExpr:
+        """The active producers' levels, each counted up to ``target``, summed.
+
+        Max-min's objective only moves when every producer at the minimum
+        moves at once, which a local search seldom finds when many sit there
+        (at Karawang scale: a dozen producers at 0, a 5 s search that found
+        nothing better). This sum moves with each producer lifted toward
+        ``target``, so a search on it first gives the max-min search a start
+        where fewer producers are low.
+        """
+        m = self.model
+        parts = []
+        for producer in sorted(self.active):
+            reached = m.new_int_var(0, max(0, target), f"lift:{producer}")
+            m.add(self.levels[producer] * reached <= self._paid[producer] * self.level_scale)
+            parts.append(reached)
+        return cp_model.LinearExpr.sum(parts)
+
     # ----------------------------------------------------------------- solving
 
     def hint(self, choice: Mapping[int, Mapping[int, int]], served: Sequence[int]) -> None:
@@ -178,11 +197,12 @@ class SeasonModel:
                 self.model.add_hint(use, chosen.get(p, 0) > 0)
 
     def run(
-        self,
-        objective: cp_model.LinearExpr,
-        solver: cp_model.CpSolver,
+        self, objective: cp_model.LinearExpr, solver: cp_model.CpSolver, *, hold: bool = True
     ) -> StageResult:
         """Maximize ``objective`` from the hinted plan; then hold what was reached.
+
+        With ``hold`` false nothing is held, and the solution found becomes
+        the hint of the next run: a search that only prepares the next one.
 
         The hint (`hint`) names counts, used patterns and served requests only;
         it is first completed (min_order literals, the level) by a solve with
@@ -206,7 +226,12 @@ class SeasonModel:
             for i in range(len(self.model.proto.variables))
         }
         reached = int(solver.objective_value)
-        self.model.add(objective >= reached)
+        if hold:
+            self.model.add(objective >= reached)
+        else:
+            self.model.clear_hints()  # type: ignore[no-untyped-call]
+            for index, value in self.solution.items():
+                self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
         return StageResult(status, reached, solver.best_objective_bound, stopped)
 
     def _complete(self, solver: cp_model.CpSolver) -> dict[int, int] | None:
