@@ -340,3 +340,27 @@ def test_a_leximin_round_retires_who_the_lp_or_the_integer_plan_keeps_at_the_lev
     assert lp.fixed == {"a": 40.0, "b": 40.0}
     assert lp.held == 40.0
     assert fair.floors == {"a": 40, "b": 40, "c": 40}
+
+
+def test_the_master_lp_stops_at_its_deadline() -> None:
+    import time
+
+    from parcelkit.solve.master import SeasonLP, TierRow
+
+    def lp(deadline: float | None) -> SeasonLP:
+        return SeasonLP(
+            tiers=[TierRow(0, 10, 0)],
+            request_parcels=[10],
+            stock={"SKU": 5},
+            owner={},
+            fairness={},
+            fairness_cap=0.0,
+            max_share=None,
+            producers=[],
+            base={},
+            deadline=deadline,
+        )
+
+    assert lp(None).solve() is not None
+    assert lp(time.monotonic() + 60).solve() is not None
+    assert lp(time.monotonic() - 1).solve() is None

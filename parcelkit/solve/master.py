@@ -23,6 +23,7 @@ pricing solves (or their cheap relaxation) give each tier's best reduced cost.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -76,6 +77,8 @@ class SeasonLP:
     base: Mapping[str, int]
     """Producer -> revenue already paid by fixed quotes."""
     columns: list[Column] = field(default_factory=list)
+    deadline: float | None = None
+    """``time.monotonic()`` value past which no LP solve may run (None: no limit)."""
 
     def __post_init__(self) -> None:
         self.active = set(self.fairness)
@@ -224,23 +227,41 @@ class SeasonLP:
     def solve(self) -> Duals | None:
         """Solve the restricted LP: its optimum and duals, or None if GLOP fails on it.
 
-        The positive columns of the last good solve are kept for `counts`.
+        None too when the deadline passes first: GLOP gets the time left as
+        its limit. The positive columns of the last good solve are kept for
+        `counts`.
         """
+        if not self._time_left():
+            return None
         status = self.solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
+        if status != pywraplp.Solver.OPTIMAL and self._time_left():
             # GLOP has ended ABNORMAL after many incremental changes (seen on
             # the sample's and size S's value stages) on LPs it solves fine
             # when built afresh: rebuild once and try again.
             self._rebuild()
-            status = self.solver.Solve()
+            if self._time_left():
+                status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            log.warning("season master LP: GLOP status %s, column generation stops", status)
+            if self._time_left():
+                log.warning("season master LP: GLOP status %s, column generation stops", status)
+            else:
+                log.debug("season master LP: the deadline stopped GLOP")
             return None
         self.last_counts = [
             (c, c.var.solution_value()) for c in self.columns if c.var.solution_value() > 1e-9
         ]
         self.last_served = [var.solution_value() for var in self.served]
         return Duals(self, self.solver.Objective().Value() / self.scale())
+
+    def _time_left(self) -> bool:
+        """Set GLOP's time limit to what is left before the deadline; False if nothing is."""
+        if self.deadline is None:
+            return True
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            return False
+        self.solver.SetTimeLimit(max(1, int(left * 1000)))
+        return True
 
     def scale(self) -> float:
         """Objective units per reported unit: parcel value is counted in thousands of rupiah."""

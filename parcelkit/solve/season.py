@@ -550,6 +550,7 @@ def master_lp(season: _Season, fair: _Fairness) -> SeasonLP:
         max_share=season.max_share,
         producers=[p.id for p in season.catalog.producers],
         base=season.base,
+        deadline=season.deadline,
     )
     for t, patterns in enumerate(season.pool):
         for pattern in patterns.values():
