@@ -110,6 +110,8 @@ PATTERNS_PER_TIER: Final = 4
 GAIN_EPSILON: Final = 1e-6
 SHORT_PATTERNS: Final = 6
 """Patterns offered to a fairness round per producer the plan pays below the LP's level."""
+FILL_SHARE: Final = 0.5
+"""Share of the value stage's search spent first on the fill round (`_fill`)."""
 LIFT_SHARE: Final = 0.5
 """Share of a leximin round's search spent first on the low producers (`SeasonModel.lift`),
 when the plan it starts from pays several of them nothing (measured: at L, a dozen
@@ -629,6 +631,8 @@ def _solve(
             log.debug("%s lift: CP-SAT %s, objective %s", name, lifted.status, lifted.objective)
             fairness_work -= lifter.deterministic_time
             work -= lifter.deterministic_time
+        if kind == "value" and season.floor is None and fair.weights:
+            work -= _fill(season, model, best, fair, work * FILL_SHARE, stages)
         solver = parameters(season.limits(work), linearization=1)
         solver.parameters.relative_gap_limit = SEARCH_GAP
         result = model.run(_objective(model, kind), solver)
@@ -659,6 +663,63 @@ def _solve(
         elif kind == "fairness":
             _next_round(lp, fair, int(reached), bound, _levels(season, best, fair))
     return best
+
+
+def _fill(
+    season: _Season,
+    model: SeasonModel,
+    best: _Answer,
+    fair: _Fairness,
+    work: float,
+    stages: list[Stage],
+) -> float:
+    """The fill round: every eligible producer's level counted up to the equal split, summed.
+
+    Leximin stops after `LEXIMIN_ROUNDS`; the rounds it would still need
+    share out the revenue above the last level. The equal split ``T`` is
+    where they would end if parcels could be cut freely: every producer's
+    level at ``T`` or at its cap (``reachable``), together paying what the
+    plan pays now (`equal_split`). Maximizing the sum of levels each counted
+    up to ``T``, held afterwards, moves revenue from the producers above it
+    to those below, as those rounds would. Its bound: every producer at the
+    lesser of ``T`` and its cap. Records the stage ``fairness fill``; returns
+    the deterministic work used.
+    """
+    revenue = _answer_revenue(season, best)
+    target, bound = equal_split(sum(revenue.get(j, 0) for j in fair.weights), fair)
+    filler = parameters(season.limits(work), linearization=1)
+    result = model.run(model.lift(target, fair.weights), filler)
+    season.wall_stopped |= result.wall_clock_stopped
+    reached = float(result.objective) if result.objective is not None else None
+    if reached is not None:
+        stages.append(_record("fairness fill", reached, float(bound)))
+        season.report("fairness fill", reached, float(bound))
+    log.debug("fairness fill: target %d, CP-SAT %s, objective %s", target, result.status, reached)
+    return float(filler.deterministic_time)
+
+
+def equal_split(paid: int, fair: _Fairness) -> tuple[int, int]:
+    """The fill round's level ``T`` and its bound (see `_fill`).
+
+    In level units (revenue x scale / weight): producer ``j``'s cap is its
+    reachable's level; ``T`` is the least level with
+    ``sum_j weight_j x min(T, cap_j) / scale`` at least ``paid``, the revenue
+    the plan pays the eligible producers (water filling). The bound is the
+    sum of ``min(T, cap_j)``.
+    """
+    caps = {j: fair.reach[j] * fair.scale // w for j, w in fair.weights.items()}
+
+    def paying(level: int) -> int:
+        return sum(w * min(level, caps[j]) // fair.scale for j, w in fair.weights.items())
+
+    low, high = 0, max(caps.values(), default=0)
+    while low < high:
+        middle = (low + high) // 2
+        if paying(middle) >= paid:
+            high = middle
+        else:
+            low = middle + 1
+    return low, sum(min(low, cap) for cap in caps.values())
 
 
 def _hold_floor(lp: SeasonLP, fair: _Fairness, floor: float, reached: int) -> None:

@@ -12,7 +12,7 @@ complete hint and leaves its objective held.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -164,8 +164,8 @@ class SeasonModel:
                 terms.append(pattern.price * count)
         return cp_model.LinearExpr.sum(terms)
 
-    def lift(self, target: int) -> cp_model.LinearExpr:
-        """The active producers' levels, each counted up to ``target``, summed.
+    def lift(self, target: int, producers: Iterable[str] | None = None) -> cp_model.LinearExpr:
+        """The levels of ``producers`` (default: the active), each counted up to ``target``, summed.
 
         Max-min's objective only moves when every producer at the minimum
         moves at once, which a local search seldom finds when many sit there
@@ -176,7 +176,7 @@ class SeasonModel:
         """
         m = self.model
         parts = []
-        for producer in sorted(self.active):
+        for producer in sorted(self.active if producers is None else producers):
             reached = m.new_int_var(0, max(0, target), f"lift:{producer}")
             m.add(self.levels[producer] * reached <= self._paid[producer] * self.level_scale)
             parts.append(reached)
@@ -201,8 +201,8 @@ class SeasonModel:
     ) -> StageResult:
         """Maximize ``objective`` from the hinted plan; then hold what was reached.
 
-        With ``hold`` false nothing is held, and the solution found becomes
-        the hint of the next run: a search that only prepares the next one.
+        With ``hold`` false nothing is held: a search that only prepares the
+        next one. Either way the solution found is the next run's hint.
 
         The hint (`hint`) names counts, used patterns and served requests only;
         it is first completed (min_order literals, the level) by a solve with
@@ -228,10 +228,9 @@ class SeasonModel:
         reached = int(solver.objective_value)
         if hold:
             self.model.add(objective >= reached)
-        else:
-            self.model.clear_hints()  # type: ignore[no-untyped-call]
-            for index, value in self.solution.items():
-                self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for index, value in self.solution.items():
+            self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
         return StageResult(status, reached, solver.best_objective_bound, stopped)
 
     def _complete(self, solver: cp_model.CpSolver) -> dict[int, int] | None:
