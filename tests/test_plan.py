@@ -364,17 +364,3 @@ def test_the_master_lp_stops_at_its_deadline() -> None:
     assert lp(None).solve() is not None
     assert lp(time.monotonic() + 60).solve() is not None
     assert lp(time.monotonic() - 1).solve() is None
-
-
-def test_the_equal_split_fills_producers_up_to_their_caps() -> None:
-    from parcelkit.solve.season import _Fairness, equal_split
-
-    reach = {"a": 10, "b": 50, "c": 100}
-    maxmin = _Fairness({"a": 1, "b": 1, "c": 1}, 1, reach, {"a", "b", "c"})
-    # 10 + 45 + 45 = 100: "a" is capped, the others share the rest equally
-    assert equal_split(100, maxmin) == (45, 100)
-    # more than all caps together: everyone at its cap
-    assert equal_split(1_000, maxmin) == (100, 160)
-    proportional = _Fairness(dict(reach), 1_000_000, reach, {"a", "b", "c"})
-    # 80 of 160 reachable: everyone at half of its own
-    assert equal_split(80, proportional) == (500_000, 1_500_000)

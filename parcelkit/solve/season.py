@@ -65,7 +65,7 @@ from parcelkit.solve.patterns import Pattern, Priced, pattern_of, price_pattern,
 from parcelkit.solve.quote import tier_spec
 from parcelkit.solve.reach import ineligible_reason, parcel_reach, reachable
 from parcelkit.solve.season_answer import fairness, producer_table, season_quote
-from parcelkit.solve.season_model import SeasonModel, TierPlan, serve_weights
+from parcelkit.solve.season_model import SeasonModel, StageResult, TierPlan, serve_weights
 from parcelkit.solve.stages import Limits, parameters
 from parcelkit.verify import check_plan
 
@@ -110,13 +110,12 @@ PATTERNS_PER_TIER: Final = 4
 GAIN_EPSILON: Final = 1e-6
 SHORT_PATTERNS: Final = 6
 """Patterns offered to a fairness round per producer the plan pays below the LP's level."""
-FILL_SHARE: Final = 0.5
-"""Share of the value stage's search spent first on the fill round (`_fill`)."""
 LIFT_SHARE: Final = 0.5
-"""Share of a leximin round's search spent first on the low producers (`SeasonModel.lift`),
-when the plan it starts from pays several of them nothing (measured: at L, a dozen
-producers at 0 and a first level of 0 without it, Rp2.546.000 with it; at M, where
-everyone is paid, the lift cost the first level 40 %)."""
+"""Share of a leximin round's search kept for lifting the low producers (`SeasonModel.lift`)
+and searching again, when the plan it starts from pays several of them nothing and the
+max-min search alone stays at 0 (measured: at L, a dozen producers at 0 and a first
+level of 0 without it, Rp2.546.000 with it; run before the max-min search, it cost
+the first level 40 % at M and 6 % at S)."""
 MANY_ROUNDS_TIERS: Final = 1_000
 """Fairness column generation runs many short rounds up to this many tiers, one broad above.
 
@@ -623,28 +622,16 @@ def _solve(
             )
         target = int(lp.level.solution_value()) if kind == "fairness" else 0
         unpaid = sum(1 for v in _levels(season, best, fair).values() if v == 0)
-        if target > 0 and unpaid > 1:
-            # max-min cannot move while several producers get nothing: part of
-            # the round's work first lifts each toward the LP's level
-            lifter = parameters(season.limits(work * LIFT_SHARE), linearization=1)
-            lifted = model.run(model.lift(target), lifter, hold=False)
-            log.debug("%s lift: CP-SAT %s, objective %s", name, lifted.status, lifted.objective)
-            fairness_work -= lifter.deterministic_time
-            work -= lifter.deterministic_time
-        if kind == "value" and season.floor is None and fair.weights:
-            work -= _fill(season, model, best, fair, work * FILL_SHARE, stages)
-        solver = parameters(season.limits(work), linearization=1)
-        solver.parameters.relative_gap_limit = SEARCH_GAP
-        result = model.run(_objective(model, kind), solver)
+        result, searched, wall = _search(season, model, kind, work, target if unpaid > 1 else 0)
         if kind == "fairness":
-            fairness_work -= solver.deterministic_time
+            fairness_work -= searched
         log.debug(
             "%s: CP-SAT %s, objective %s, bound %s, %.2f s, %d patterns",
             name,
             result.status,
             result.objective,
             result.bound,
-            solver.wall_time,
+            wall,
             sum(len(t.patterns) for t in model.tiers),
         )
         season.wall_stopped |= result.wall_clock_stopped
@@ -665,61 +652,33 @@ def _solve(
     return best
 
 
-def _fill(
-    season: _Season,
-    model: SeasonModel,
-    best: _Answer,
-    fair: _Fairness,
-    work: float,
-    stages: list[Stage],
-) -> float:
-    """The fill round: every eligible producer's level counted up to the equal split, summed.
+def _search(
+    season: _Season, model: SeasonModel, kind: str, work: float, lift_target: int
+) -> tuple[StageResult, float, float]:
+    """The stage's CP-SAT search: its result, deterministic work and wall seconds.
 
-    Leximin stops after `LEXIMIN_ROUNDS`; the rounds it would still need
-    share out the revenue above the last level. The equal split ``T`` is
-    where they would end if parcels could be cut freely: every producer's
-    level at ``T`` or at its cap (``reachable``), together paying what the
-    plan pays now (`equal_split`). Maximizing the sum of levels each counted
-    up to ``T``, held afterwards, moves revenue from the producers above it
-    to those below, as those rounds would. Its bound: every producer at the
-    lesser of ``T`` and its cap. Records the stage ``fairness fill``; returns
-    the deterministic work used.
+    With a ``lift_target`` (several producers get nothing in the plan the
+    search starts from) and a max-min search that stays at 0, max-min cannot
+    move: every producer at the minimum would have to move at once. Then
+    `LIFT_SHARE` of the work lifts each active producer toward
+    ``lift_target`` (`SeasonModel.lift`), and max-min is searched again from
+    there.
     """
-    revenue = _answer_revenue(season, best)
-    target, bound = equal_split(sum(revenue.get(j, 0) for j in fair.weights), fair)
-    filler = parameters(season.limits(work), linearization=1)
-    result = model.run(model.lift(target, fair.weights), filler)
-    season.wall_stopped |= result.wall_clock_stopped
-    reached = float(result.objective) if result.objective is not None else None
-    if reached is not None:
-        stages.append(_record("fairness fill", reached, float(bound)))
-        season.report("fairness fill", reached, float(bound))
-    log.debug("fairness fill: target %d, CP-SAT %s, objective %s", target, result.status, reached)
-    return float(filler.deterministic_time)
-
-
-def equal_split(paid: int, fair: _Fairness) -> tuple[int, int]:
-    """The fill round's level ``T`` and its bound (see `_fill`).
-
-    In level units (revenue x scale / weight): producer ``j``'s cap is its
-    reachable's level; ``T`` is the least level with
-    ``sum_j weight_j x min(T, cap_j) / scale`` at least ``paid``, the revenue
-    the plan pays the eligible producers (water filling). The bound is the
-    sum of ``min(T, cap_j)``.
-    """
-    caps = {j: fair.reach[j] * fair.scale // w for j, w in fair.weights.items()}
-
-    def paying(level: int) -> int:
-        return sum(w * min(level, caps[j]) // fair.scale for j, w in fair.weights.items())
-
-    low, high = 0, max(caps.values(), default=0)
-    while low < high:
-        middle = (low + high) // 2
-        if paying(middle) >= paid:
-            high = middle
-        else:
-            low = middle + 1
-    return low, sum(min(low, cap) for cap in caps.values())
+    first = work * (1 - LIFT_SHARE) if lift_target else work
+    solver = parameters(season.limits(first), linearization=1)
+    solver.parameters.relative_gap_limit = SEARCH_GAP
+    result = model.run(_objective(model, kind), solver)
+    used, wall = solver.deterministic_time, solver.wall_time
+    if lift_target and not result.objective:
+        lifter = parameters(season.limits(work * LIFT_SHARE / 2), linearization=1)
+        lifted = model.run(model.lift(lift_target), lifter, hold=False)
+        log.debug("lift: CP-SAT %s, objective %s", lifted.status, lifted.objective)
+        solver = parameters(season.limits(work * LIFT_SHARE / 2), linearization=1)
+        solver.parameters.relative_gap_limit = SEARCH_GAP
+        result = model.run(_objective(model, kind), solver)
+        used += lifter.deterministic_time + solver.deterministic_time
+        wall += lifter.wall_time + solver.wall_time
+    return result, used, wall
 
 
 def _hold_floor(lp: SeasonLP, fair: _Fairness, floor: float, reached: int) -> None:

@@ -12,7 +12,7 @@ complete hint and leaves its objective held.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -164,8 +164,8 @@ class SeasonModel:
                 terms.append(pattern.price * count)
         return cp_model.LinearExpr.sum(terms)
 
-    def lift(self, target: int, producers: Iterable[str] | None = None) -> cp_model.LinearExpr:
-        """The levels of ``producers`` (default: the active), each counted up to ``target``, summed.
+    def lift(self, target: int) -> cp_model.LinearExpr:
+        """The active producers' levels, each counted up to ``target``, summed.
 
         Max-min's objective only moves when every producer at the minimum
         moves at once, which a local search seldom finds when many sit there
@@ -176,7 +176,7 @@ class SeasonModel:
         """
         m = self.model
         parts = []
-        for producer in sorted(self.active if producers is None else producers):
+        for producer in sorted(self.active):
             reached = m.new_int_var(0, max(0, target), f"lift:{producer}")
             m.add(self.levels[producer] * reached <= self._paid[producer] * self.level_scale)
             parts.append(reached)
