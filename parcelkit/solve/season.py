@@ -30,6 +30,7 @@ stopped a stage.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import time
@@ -123,6 +124,8 @@ Short rounds follow the moving duals and reach the LP's level (size M, 608
 tiers: converged in 11 rounds, 4 s); at Karawang scale (L, 1,916 tiers) each
 LP solve takes 1.5 to 3 s, the rounds eat the integer search's time, and the
 plan paid fewer producers than with one broad round (measured)."""
+GREEDY_CHUNK: Final = 500
+"""Requests greedy pricing fills between two looks at the clock (size XL: about 10 s)."""
 MIN_PRICED_PER_ROUND: Final = 20
 """Fewest tier classes a column generation round prices (the most promising first)."""
 
@@ -777,7 +780,7 @@ def _generate(
         gain = dict(cheap)
         added = 0
         if stage == "serve":
-            added, tried = _greedy_round(season, lp, duals, weights)
+            added, tried = _greedy_round(season, lp, duals, weights, wall_cap)
             solves_left -= math.ceil(tried * GREEDY_REQUEST_SECONDS / PRICING_SOLVE_SECONDS)
         if added < len(members) // 20 + 1:
             promising = sorted(
@@ -988,14 +991,19 @@ def _offer_all(
 
 
 def _greedy_round(
-    season: _Season, lp: SeasonLP, duals: Duals, weights: Mapping[int, Mapping[str, float]]
+    season: _Season,
+    lp: SeasonLP,
+    duals: Duals,
+    weights: Mapping[int, Mapping[str, float]],
+    wall_cap: float,
 ) -> tuple[int, int]:
     """Greedy pricing: parcels built from what the duals leave unpriced; (added, tried).
 
     For each request with a tier whose row says more of it would pay, the
     greedy planner fills the request alone from the stock minus every sku and
     packaging with a positive stock price; a parcel it finds enters where its
-    reduced cost (computed exactly) is positive.
+    reduced cost (computed exactly) is positive. Requests go in chunks of
+    `GREEDY_CHUNK`, none started past ``wall_cap``.
     """
     priced = {key for key, price in duals.stock.items() if price > GAIN_EPSILON}
     stock = {key: (0 if key in priced else units) for key, units in season.left.items()}
@@ -1004,9 +1012,14 @@ def _greedy_round(
         for r in range(len(season.requests))
         if max(duals.tier_constant(t) for t in season.tiers_of[r]) > GAIN_EPSILON
     ]
-    choices = _alone(season, [season.requests[r] for r in wanted], stock)
+    choices: list[SeasonChoice] = []
+    for start in range(0, len(wanted), GREEDY_CHUNK):
+        if time.monotonic() >= wall_cap:
+            break
+        chunk = wanted[start : start + GREEDY_CHUNK]
+        choices += _alone(season, [season.requests[r] for r in chunk], stock)
     added = 0
-    for r, choice in zip(wanted, choices, strict=True):
+    for r, choice in zip(wanted[: len(choices)], choices, strict=True):
         if choice.tiers is None:
             continue
         for t in season.tiers_of[r]:
@@ -1020,8 +1033,7 @@ def _greedy_round(
             ):
                 lp.add(t, season.newest(t))
                 added += 1
-    tried = len(wanted)
-    return added, tried
+    return added, len(choices)
 
 
 def _keys(spec: TierSpec) -> list[str]:
@@ -1106,18 +1118,17 @@ def _paying(season: _Season, best: _Answer, short: set[str]) -> dict[int, list[P
     so those tiers can change patterns without serving less).
     """
     served = set(best.served)
+    candidates: dict[str, list[tuple[bool, int, int, int, tuple[object, ...]]]] = {}
+    for t, patterns in enumerate(season.pool):
+        unserved = season.tiers[t].request not in served
+        for key, pattern in patterns.items():
+            for producer, amount in pattern.revenue:
+                if producer in short:
+                    entry = (unserved, -amount, -pattern.price, t, key)
+                    candidates.setdefault(producer, []).append(entry)
     offers: dict[int, list[Pattern]] = {}
-    for producer in sorted(short):
-        ranked = sorted(
-            (
-                (season.tiers[t].request not in served, -amount, -pattern.price, t, key)
-                for t, patterns in enumerate(season.pool)
-                for key, pattern in patterns.items()
-                for paid, amount in pattern.revenue
-                if paid == producer
-            ),
-        )
-        for *_, t, key in ranked[:SHORT_PATTERNS]:
+    for producer in sorted(candidates):
+        for *_, t, key in heapq.nsmallest(SHORT_PATTERNS, candidates[producer]):
             offers.setdefault(t, []).append(season.pool[t][key])
     return offers
 
