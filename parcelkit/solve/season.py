@@ -126,6 +126,10 @@ LP solve takes 1.5 to 3 s, the rounds eat the integer search's time, and the
 plan paid fewer producers than with one broad round (measured)."""
 GREEDY_CHUNK: Final = 500
 """Requests greedy pricing fills between two looks at the clock (size XL: about 10 s)."""
+REPAIR_PRODUCERS: Final = 10
+"""Short producers a fairness round builds repaired parcels for (`_repairs`)."""
+REPAIR_TIERS: Final = 4
+"""Served tiers per short producer whose main parcel is repaired to pay it."""
 MIN_PRICED_PER_ROUND: Final = 20
 """Fewest tier classes a column generation round prices (the most promising first)."""
 
@@ -1060,7 +1064,12 @@ def _model(
     in_lp: dict[int, list[Pattern]] = {}
     for column, _ in lp.counts():
         in_lp.setdefault(column.tier, []).append(column.pattern)
-    paying = _paying(season, best, _short(season, lp, best, fair)) if stage == "fairness" else {}
+    paying: dict[int, list[Pattern]] = {}
+    if stage == "fairness":
+        short = _short(season, lp, best, fair)
+        paying = _paying(season, best, short)
+        for t, patterns in _repairs(season, best, short, fair).items():
+            paying.setdefault(t, []).extend(patterns)
     tiers = []
     for t, ref in enumerate(season.tiers):
         chosen: dict[tuple[object, ...], Pattern] = {}
@@ -1131,6 +1140,51 @@ def _paying(season: _Season, best: _Answer, short: set[str]) -> dict[int, list[P
         for *_, t, key in heapq.nsmallest(SHORT_PATTERNS, candidates[producer]):
             offers.setdefault(t, []).append(season.pool[t][key])
     return offers
+
+
+def _repairs(
+    season: _Season, best: _Answer, short: set[str], fair: _Fairness
+) -> dict[int, list[Pattern]]:
+    """Tier -> new patterns: a served tier's main parcel, changed to pay a short producer.
+
+    The pool's patterns that pay a short producer often replace a parcel
+    the plan needs for someone else. For each of the `REPAIR_PRODUCERS`
+    lowest short producers and the `REPAIR_TIERS` largest served tiers that
+    may buy from it, a pricing solve looks for the parcel closest to the
+    tier's main one (its items weigh twice their price) that holds the short
+    producer's goods (ten times their price). Counted as pricing work.
+    """
+    levels = _levels(season, best, fair)
+    lowest = sorted((j for j in short if j in levels), key=lambda j: (levels[j], j))
+    served = sorted(
+        (t for r in best.served for t in season.tiers_of[r] if best.fills.get(t)),
+        key=lambda t: (-season.tiers[t].parcels, t),
+    )
+    repairs: dict[int, list[Pattern]] = {}
+    for producer in lowest[:REPAIR_PRODUCERS]:
+        tiers = [
+            t
+            for t in served
+            if any(season.owner.get(k) == producer for k in _keys(season.tiers[t].spec))
+        ]
+        for t in tiers[:REPAIR_TIERS]:
+            if time.monotonic() >= season.deadline:
+                return repairs
+            spec = season.tiers[t].spec
+            main = max(best.fills[t], key=lambda pn: (pn[1], pn[0].price))[0]
+            weights = {p.sku: float(p.price) for p in spec.products}
+            weights.update({p.id: float(p.price) for p in spec.packaging})
+            for key, _ in main.uses:
+                if key in weights:
+                    weights[key] *= 2
+            for key in weights:
+                if season.owner.get(key) == producer:
+                    weights[key] *= 10
+            priced = price_pattern(spec, weights, season.limits(PRICING_WORK))
+            if priced.pattern is not None:
+                season.offer(t, priced.pattern)
+                repairs.setdefault(t, []).append(pattern_of(spec, priced.pattern, season.owner))
+    return repairs
 
 
 def _objective(model: SeasonModel, stage: str) -> cp_model.LinearExpr:
