@@ -813,7 +813,7 @@ def verify(
 
 @app.command()
 def demo(
-    time_limit: TimeLimit = 30.0,
+    time_limit: TimeLimit = 60.0,
     seed: Seed = 0,
     workers: Workers = 1,
 ) -> None:
