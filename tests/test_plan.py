@@ -364,3 +364,44 @@ def test_the_master_lp_stops_at_its_deadline() -> None:
     assert lp(None).solve() is not None
     assert lp(time.monotonic() + 60).solve() is not None
     assert lp(time.monotonic() - 1).solve() is None
+
+
+def test_the_lift_objective_counts_each_producer_up_to_its_target() -> None:
+    # One tier, one variant: three units of A's, or one of each producer's.
+    # Max-min prefers the mixed parcel (10 x 10,000 each against 0), and so
+    # does the lift at a target of 50,000 (3 x 50,000 against 50,000); a
+    # plain revenue sum would not tell them apart.
+    from fractions import Fraction
+
+    from ortools.sat.python import cp_model
+
+    from parcelkit.solve.patterns import Pattern
+    from parcelkit.solve.season_model import SeasonModel, TierPlan
+
+    catalog = _catalog([_product(s, f"P-{s[0]}", 10_000) for s in ("A1", "B1", "C1")])
+    only_a = Pattern("BOX", (("A1", 3),), 35_000, (("A1", 3), ("BOX", 1)), (("P-A", 30_000),))
+    mixed = Pattern(
+        "BOX",
+        (("A1", 1), ("B1", 1), ("C1", 1)),
+        35_000,
+        (("A1", 1), ("B1", 1), ("C1", 1), ("BOX", 1)),
+        (("P-A", 10_000), ("P-B", 10_000), ("P-C", 10_000)),
+    )
+    producers = {"P-A": 1, "P-B": 1, "P-C": 1}
+    model = SeasonModel(
+        catalog=catalog,
+        tiers=[TierPlan(0, 10, 1, Fraction(1, 10), (only_a, mixed))],
+        request_parcels=[10],
+        stock={"A1": 100, "B1": 100, "C1": 100, "BOX": 100},
+        ordered={},
+        owner={"A1": "P-A", "B1": "P-B", "C1": "P-C"},
+        levels=producers,
+        active=frozenset(producers),
+        floors={},
+        level_scale=1,
+        max_share=None,
+        base={},
+    )
+    result = model.run(model.lift(50_000), cp_model.CpSolver(), hold=False)
+    assert result.objective == 150_000
+    assert model.chosen() == [(0, [(mixed, 10)])]
