@@ -29,9 +29,9 @@ starts from the previous stage's plan (the greedy plan first) via
 ``setSolution``, so HiGHS never ends below greedy either.
 
 There is no public hook for parcelkit's pattern pool, so this benchmark
-reaches into ``parcelkit.solve.season``'s private pieces (``_Season``,
-``_greedy_answer``, ``_seed``, ``_generate``, ``_round_lp``, ``_model`` for
-the patterns each tier is offered, ``_assemble`` ...). It is benchmark code,
+reaches into the season planner's inner pieces (``season_state.Season``,
+``season_start.greedy_answer``, ``seed_pools``, ``round_lp``, ``season._generate``,
+``_model`` for the patterns each tier is offered, ``_assemble`` ...). It is benchmark code,
 not library code: when those pieces change, this file follows.
 """
 
@@ -50,26 +50,22 @@ import highspy
 from parcelkit.models import Catalog, Request, SeasonPlan, Stage
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.greedy import greedy_season
+from parcelkit.solve.leximin import Fairness, fairness_rows
 from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.reach import reachable
 from parcelkit.solve.season import (
     PRICING_SHARE,
     PRICING_SOLVE_SECONDS,
-    _Answer,
     _assemble,
-    _Fairness,
-    _fairness_rows,
     _generate,
-    _greedy_answer,
     _measure,
     _model,
     _record,
-    _round_lp,
-    _Season,
-    _seed,
     master_lp,
 )
 from parcelkit.solve.season_model import TierPlan
+from parcelkit.solve.season_start import greedy_answer, round_lp, seed_pools
+from parcelkit.solve.season_state import Answer, Season
 from parcelkit.verify import check_plan
 
 SOLVER_NAME = "HiGHS season master (column generation + HiGHS MIP)"
@@ -111,9 +107,9 @@ class HighsMaster:
 
     def __init__(
         self,
-        season: _Season,
+        season: Season,
         tiers: Sequence[TierPlan],
-        fair: _Fairness,
+        fair: Fairness,
     ) -> None:
         self.season = season
         self.tiers = tiers
@@ -213,7 +209,7 @@ class HighsMaster:
 
     # ----------------------------------------------------------------- solving
 
-    def _start(self, answer: _Answer) -> None:
+    def _start(self, answer: Answer) -> None:
         """Give HiGHS ``answer`` as its first incumbent (every pattern of it is offered).
 
         Called after the objective and bounds are set: changing the model
@@ -242,9 +238,7 @@ class HighsMaster:
         solution.value_valid = True
         self.highs.setSolution(solution)
 
-    def run(
-        self, stage: str, seconds: float, start: _Answer
-    ) -> tuple[_Answer | None, float | None]:
+    def run(self, stage: str, seconds: float, start: Answer) -> tuple[Answer | None, float | None]:
         """Maximize ``stage``'s objective from ``start`` for at most ``seconds``.
 
         Returns the answer HiGHS found (None if none) and HiGHS' own bound.
@@ -269,7 +263,7 @@ class HighsMaster:
             )
             if fill:
                 fills[t] = fill
-        return _Answer(served, fills), float(info.mip_dual_bound)
+        return Answer(served, fills), float(info.mip_dual_bound)
 
 
 def _highs(mip: _Rows) -> highspy.Highs:
@@ -299,7 +293,7 @@ def _highs(mip: _Rows) -> highspy.Highs:
     return h
 
 
-def _mip_seconds(season: _Season, stage: str) -> float:
+def _mip_seconds(season: Season, stage: str) -> float:
     """Wall seconds for ``stage``'s MIP: its share of what later pricing and assembly leave."""
     later = {"serve": ("fairness", "value"), "fairness": ("value",), "value": ()}[stage]
     reserve = season.time_limit * (ASSEMBLY_RESERVE + sum(PRICING_SHARE[s] for s in later))
@@ -312,7 +306,7 @@ def highs_plan(
 ) -> SeasonPlan:
     """A season plan (policy ``maxmin_share``) with HiGHS solving every integer master."""
     started = time.monotonic()
-    season = _Season(
+    season = Season(
         catalog=catalog,
         requests=list(requests),
         left=available_stock(catalog, None),
@@ -327,9 +321,9 @@ def highs_plan(
     )
     reach = reachable(catalog, [(ref.parcels, ref.spec) for ref in season.tiers], season.left, {})
     greedy = greedy_season(catalog, season.requests, stock=season.left, ordered={})
-    best = _greedy_answer(season, greedy)
-    _seed(season)
-    fair = _fairness_rows("maxmin_share", reach)
+    best = greedy_answer(season, greedy)
+    seed_pools(season)
+    fair = fairness_rows("maxmin_share", reach)
     lp = master_lp(season, fair)
     stages: list[Stage] = []
     served: int | None = None
@@ -345,7 +339,7 @@ def highs_plan(
         solves = PRICING_SHARE[stage] * season.time_limit / PRICING_SOLVE_SECONDS
         bound, _ = _generate(season, lp, stage, int(solves), season.deadline)
         if stage == "serve":
-            rounded = _round_lp(season, lp)
+            rounded = round_lp(season, lp)
             if rounded.parcels(season) > best.parcels(season):
                 best = rounded
         # the patterns parcelkit's CP-SAT master would get (its model is built and dropped)
@@ -368,13 +362,13 @@ def highs_plan(
 
 
 def _keeps(
-    season: _Season,
-    answer: _Answer,
-    start: _Answer,
+    season: Season,
+    answer: Answer,
+    start: Answer,
     stage: str,
     served: int | None,
     level: float | None,
-    fair: _Fairness,
+    fair: Fairness,
 ) -> bool:
     """Whether ``answer`` keeps the holds and is no worse than its start on ``stage``.
 

@@ -87,9 +87,11 @@ def greedy_plan(catalog: Catalog, requests: Sequence[Request]) -> SeasonPlan:
     from parcelkit.solve.eligibility import available_stock
     from parcelkit.solve.greedy import greedy_season
     from parcelkit.solve.reach import reachable
-    from parcelkit.solve.season import _assemble, _greedy_answer, _Season
+    from parcelkit.solve.season import _assemble
+    from parcelkit.solve.season_start import greedy_answer
+    from parcelkit.solve.season_state import Season
 
-    season = _Season(
+    season = Season(
         catalog=catalog,
         requests=list(requests),
         left=available_stock(catalog, None),
@@ -103,7 +105,7 @@ def greedy_plan(catalog: Catalog, requests: Sequence[Request]) -> SeasonPlan:
     )
     reach = reachable(catalog, [(ref.parcels, ref.spec) for ref in season.tiers], season.left, {})
     greedy = greedy_season(catalog, season.requests, stock=season.left, ordered={})
-    answer = _greedy_answer(season, greedy)
+    answer = greedy_answer(season, greedy)
     result = _assemble(season, requests, (), reach, answer, [], greedy)
     highs_master = _sibling("highs_master")
     renamed: SeasonPlan = highs_master.with_solver_name(result, GREEDY_NAME)

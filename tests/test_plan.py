@@ -331,11 +331,11 @@ class _LeximinLP:
 def test_a_leximin_round_retires_who_the_lp_or_the_integer_plan_keeps_at_the_level() -> None:
     # The LP blocks only "a"; the integer plan could not lift "b" above the
     # level either, so "b" keeps it as its floor and only "c" goes on rising.
-    from parcelkit.solve.season import _Fairness, _next_round
+    from parcelkit.solve.leximin import Fairness, next_round
 
-    fair = _Fairness({"a": 1, "b": 1, "c": 1}, 1, {"a": 90, "b": 90, "c": 90}, {"a", "b", "c"})
+    fair = Fairness({"a": 1, "b": 1, "c": 1}, 1, {"a": 90, "b": 90, "c": 90}, {"a", "b", "c"})
     lp = _LeximinLP(blocked=["a"])
-    _next_round(lp, fair, 40, None, {"a": 40, "b": 40, "c": 55})  # type: ignore[arg-type]
+    next_round(lp, fair, 40, None, {"a": 40, "b": 40, "c": 55})  # type: ignore[arg-type]
     assert fair.active == {"c"}
     assert lp.fixed == {"a": 40.0, "b": 40.0}
     assert lp.held == 40.0

@@ -30,15 +30,13 @@ stopped a stage.
 
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Final
 
 from ortools.sat.python import cp_model
 
@@ -52,27 +50,45 @@ from parcelkit.models import (
     SolverInfo,
     Stage,
     Status,
-    Tier,
     Unserved,
 )
-from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve.diagnose import precheck
-from parcelkit.solve.eligibility import Eligible, available_stock, eligible_for
+from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.greedy import SeasonChoice, greedy_season
-from parcelkit.solve.master import PROPORTIONAL_SCALE, Duals, SeasonLP, TierRow
-from parcelkit.solve.objectives import owners
-from parcelkit.solve.parcel import ParcelContents, TierSpec
-from parcelkit.solve.patterns import Pattern, Priced, pattern_of, price_pattern, weight_bound
-from parcelkit.solve.quote import tier_spec
-from parcelkit.solve.reach import ineligible_reason, parcel_reach, reachable
+from parcelkit.solve.leximin import (
+    Fairness,
+    capped,
+    cover,
+    fairness_rows,
+    hold_floor,
+    next_round,
+    paying_patterns,
+    producer_levels,
+    repair_patterns,
+    short_producers,
+)
+from parcelkit.solve.master import Duals, SeasonLP, TierRow
+from parcelkit.solve.parcel import TierSpec
+from parcelkit.solve.patterns import Pattern, Priced, price_pattern, weight_bound
+from parcelkit.solve.reach import ineligible_reason, reachable
 from parcelkit.solve.season_answer import fairness, producer_table, season_quote
 from parcelkit.solve.season_model import SeasonModel, StageResult, TierPlan, serve_weights
-from parcelkit.solve.stages import Limits, parameters
+from parcelkit.solve.season_start import alone, greedy_answer, round_lp, seed_pools
+from parcelkit.solve.season_state import (
+    PRICING_WORK,
+    Answer,
+    Policy,
+    Progress,
+    ProgressCallback,
+    Season,
+    SpecCache,
+    keys_of,
+)
+from parcelkit.solve.stages import parameters
 from parcelkit.verify import check_plan
 
 log = logging.getLogger(__name__)
 
-Policy = Literal["maxmin_share", "proportional", "none"]
 POLICIES: Final[tuple[Policy, ...]] = ("maxmin_share", "proportional", "none")
 
 SOLVER_NAME = "parcelkit season (column generation + CP-SAT)"
@@ -81,12 +97,8 @@ STAGE_SHARE: Final = {"serve": 0.15, "fairness": 0.12, "value": 0.08}
 """Share of ``time_limit`` each integer stage gets as CP-SAT deterministic time."""
 PRICING_SHARE: Final = {"serve": 0.15, "fairness": 0.25, "value": 0.1}
 """Share of ``time_limit`` each stage's column generation gets as deterministic time."""
-PRICING_WORK: Final = 0.05
-"""Deterministic seconds one pricing solve may take at most."""
 PRICING_SOLVE_SECONDS: Final = 0.015
 """Wall seconds one pricing solve takes, about (measured 12 ms on the sample's tiers)."""
-WALL_SHARE: Final = 0.9
-"""Share of ``time_limit`` the stages may use; the rest assembles and verifies the plan."""
 SEARCH_GAP: Final = 0.001
 """The integer master's search stops within this of its own bound over the patterns.
 
@@ -94,10 +106,6 @@ Its bound is over the patterns offered, not over all parcels, so the last
 0.1 % there is not worth the time. (0.5 % saved 12 s on size L but cost the
 sample 0.46 % of its parcels: measured.)
 """
-ROUND_TOLERANCE: Final = 0.05
-"""A leximin round that ends further than this below its LP level is tried again."""
-COVER_TIERS: Final = 2
-"""Tier classes priced for each eligible producer that no pattern pays yet."""
 FIRST_ROUND_SHARE: Final = 0.6
 """Share of the fairness stage's pricing and search the first leximin round may use."""
 GREEDY_REQUEST_SECONDS: Final = 0.002
@@ -109,8 +117,6 @@ LEXIMIN_ROUNDS: Final = 6
 PATTERNS_PER_TIER: Final = 4
 """Patterns a tier offers the serve stage's integer master beyond the plan's and the LP's."""
 GAIN_EPSILON: Final = 1e-6
-SHORT_PATTERNS: Final = 6
-"""Patterns offered to a fairness round per producer the plan pays below the LP's level."""
 LIFT_SHARE: Final = 0.5
 """Share of a leximin round's search kept for lifting the low producers (`SeasonModel.lift`)
 and searching again, when the plan it starts from pays several of them nothing and the
@@ -133,154 +139,8 @@ The value stage also serves more: on size M the serve stage ends at 87,715
 parcels, and a value stage with its time lifted that to 88,550 (0.48 % from
 the bound); in a benchmark run where, with 0.18 kept, the leximin rounds left
 it less, it ended at 87,890 (1.2 %)."""
-REPAIR_PRODUCERS: Final = 10
-"""Short producers a fairness round builds repaired parcels for (`_repairs`)."""
-REPAIR_TIERS: Final = 4
-"""Served tiers per short producer whose main parcel is repaired to pay it."""
 MIN_PRICED_PER_ROUND: Final = 20
 """Fewest tier classes a column generation round prices (the most promising first)."""
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What a long solve reports while it runs.
-
-    ``phase`` is one of ``patterns``, ``serve``, ``fairness``, ``value``;
-    ``incumbent`` and ``bound`` are the phase's objective so far and its proven
-    bound (``None`` while unknown); ``elapsed`` is wall seconds since the start.
-    """
-
-    phase: str
-    incumbent: float | None
-    bound: float | None
-    elapsed: float
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class _TierRef:
-    request: int
-    name: str
-    parcels: int
-    spec: TierSpec
-
-
-@dataclass
-class _Season:
-    """What one call of `plan` works with."""
-
-    catalog: Catalog
-    requests: list[Request]
-    """The requests to plan (fixed ones left out), in arrival order."""
-    left: dict[str, int]
-    ordered: dict[str, int]
-    policy: Policy
-    max_share: Fraction | None
-    time_limit: float
-    seed: int
-    workers: int
-    progress: ProgressCallback | None
-    floor: float | None = None
-    """A hard floor on every eligible producer's revenue / reachable, if asked."""
-    base: dict[str, int] = field(default_factory=dict)
-    """Producer -> revenue the fixed quotes already pay."""
-    started: float = field(default_factory=time.monotonic)
-    wall_stopped: bool = False
-    best: _Answer | None = None
-    """The best plan so far, for an interrupted search."""
-
-    def __post_init__(self) -> None:
-        self.owner = owners(self.catalog)
-        specs = _SpecCache(self.catalog, self.left)
-        self.tiers = [
-            _TierRef(r, tier.name, tier.parcels, specs.of(request, tier))
-            for r, request in enumerate(self.requests)
-            for tier in request.tiers
-        ]
-        self.specs = specs
-        self.tiers_of: dict[int, list[int]] = {}
-        for t, ref in enumerate(self.tiers):
-            self.tiers_of.setdefault(ref.request, []).append(t)
-        self.pool: list[dict[tuple[object, ...], Pattern]] = [{} for _ in self.tiers]
-        self.class_of = _classes(self.tiers)
-        # the last tenth is left for assembling and verifying the plan
-        self.deadline = self.started + WALL_SHARE * self.time_limit
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def report(self, phase: str, incumbent: float | None, bound: float | None) -> None:
-        if self.progress is not None:
-            self.progress(Progress(phase, incumbent, bound, round(self.elapsed(), 3)))
-
-    def limits(self, work: float) -> Limits:
-        return Limits(
-            work_per_stage=work, deadline=self.deadline, seed=self.seed, workers=self.workers
-        )
-
-    def newest(self, t: int) -> Pattern:
-        """The pattern last added to tier ``t``'s pool."""
-        return next(reversed(self.pool[t].values()))
-
-    def offer(self, t: int, contents: ParcelContents) -> bool:
-        """Add a parcel to tier ``t``'s pool; False when it was there already."""
-        pattern = pattern_of(self.tiers[t].spec, contents, self.owner)
-        key = (pattern.package, pattern.items)
-        if key in self.pool[t]:
-            return False
-        self.pool[t][key] = pattern
-        return True
-
-
-@dataclass
-class _SpecCache:
-    """Tier specs against one stock, shared by tiers with the same rules, budget and fees.
-
-    Building a spec scans the catalog; a season of 5,000 requests has far
-    fewer distinct (rules, budget, fees) than tiers.
-    """
-
-    catalog: Catalog
-    stock: Mapping[str, int]
-    specs: dict[tuple[str, int, int], TierSpec] = field(default_factory=dict)
-    eligible: dict[tuple[object, ...], Eligible] = field(default_factory=dict)
-    """What the per-product rules let in, shared by tiers with the same such rules."""
-
-    def of(self, request: Request, tier: Tier) -> TierSpec:
-        rules = rules_of(request, tier)
-        key = (rules.model_dump_json(), tier.budget, request.fees.per_parcel)
-        if key not in self.specs:
-            filters = (
-                rules.halal_only,
-                tuple(sorted(rules.exclude_tags)),
-                rules.min_shelf_life_days,
-                rules.packaging,
-            )
-            if filters not in self.eligible:
-                self.eligible[filters] = eligible_for(self.catalog, rules, self.stock)
-            self.specs[key] = tier_spec(
-                self.catalog, request, tier, self.stock, self.eligible[filters]
-            )
-        return self.specs[key]
-
-
-def _classes(tiers: Sequence[_TierRef]) -> list[int]:
-    """Tier -> index of its class: tiers whose specs are equal price the same patterns."""
-    seen: dict[tuple[object, ...], int] = {}
-    classes = []
-    for ref in tiers:
-        spec = ref.spec
-        key = (
-            spec.rules.model_dump_json(),
-            spec.budget,
-            spec.fees,
-            tuple(sorted(spec.max_same.items())),
-            tuple(p.id for p in spec.packaging),
-        )
-        classes.append(seen.setdefault(key, len(seen)))
-    return classes
 
 
 def plan(
@@ -336,7 +196,7 @@ def plan(
         if not quote.served:
             raise ValueError(f"fixed quote {quote.request_id!r} is not a served quote")
     left, ordered = _after_fixed(catalog, fixed)
-    season = _Season(
+    season = Season(
         catalog=catalog,
         requests=[r for r in requests if r.id not in fixed_by_id],
         left=left,
@@ -359,8 +219,8 @@ def plan(
     reach = reachable(catalog, list(parcels_per_spec.values()), left, fixed_revenue)
     greedy = greedy_season(catalog, season.requests, stock=left, ordered=ordered)
     stages: list[Stage] = []
-    best: _Answer = _greedy_answer(season, greedy)
-    _seed(season)
+    best: Answer = greedy_answer(season, greedy)
+    seed_pools(season)
     season.report("patterns", float(best.parcels(season)), None)
     season.best = best
     try:
@@ -424,136 +284,10 @@ def _fixed_revenue(quotes: Sequence[Quote]) -> dict[str, int]:
     return revenue
 
 
-# --------------------------------------------------------------------------- answers
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """A plan as chosen parcels: served request indexes, tier -> [(pattern, parcels)]."""
-
-    served: tuple[int, ...]
-    fills: Mapping[int, tuple[tuple[Pattern, int], ...]]
-
-    def parcels(self, season: _Season) -> int:
-        return sum(season.tiers[t].parcels for r in self.served for t in season.tiers_of[r])
-
-
-def _greedy_answer(season: _Season, greedy: Sequence[SeasonChoice]) -> _Answer:
-    """The greedy plan as an answer; its parcels join the pools."""
-    served: list[int] = []
-    fills: dict[int, tuple[tuple[Pattern, int], ...]] = {}
-    for r, choice in enumerate(greedy):
-        if choice.tiers is None:
-            continue
-        served.append(r)
-        for t in season.tiers_of[r]:
-            ref = season.tiers[t]
-            contents = choice.tiers[ref.name]
-            season.offer(t, contents)
-            pattern = pattern_of(ref.spec, contents, season.owner)
-            fills[t] = ((pattern, ref.parcels),)
-    return _Answer(tuple(served), fills)
-
-
-def _seed(season: _Season) -> None:
-    """First patterns for every tier greedy can fill alone, twice: as is, and off scarce stock.
-
-    The greedy season plan leaves many requests without any pattern, and
-    pricing them one CP-SAT solve at a time is what column generation spends
-    its time on at Karawang scale. Greedy on each request as if alone gives
-    most tiers a pattern; a second pass without the skus and packaging those
-    patterns would oversell gives an alternative that the stock rows can mix
-    in.
-    """
-    demand: dict[str, int] = {}
-    for r, choice in enumerate(_alone(season, season.requests, season.left)):
-        if choice.tiers is None:
-            continue
-        for t in season.tiers_of[r]:
-            ref = season.tiers[t]
-            package, quantities = choice.tiers[ref.name]
-            season.offer(t, (package, quantities))
-            demand[package] = demand.get(package, 0) + ref.parcels
-            for sku, qty in quantities.items():
-                demand[sku] = demand.get(sku, 0) + qty * ref.parcels
-    scarce = {key for key, units in demand.items() if units > season.left.get(key, 0)}
-    if not scarce:
-        return
-    plenty = {key: (0 if key in scarce else units) for key, units in season.left.items()}
-    for r, choice in enumerate(_alone(season, season.requests, plenty)):
-        if choice.tiers is not None:
-            for t in season.tiers_of[r]:
-                season.offer(t, choice.tiers[season.tiers[t].name])
-
-
-def _alone(
-    season: _Season, requests: Sequence[Request], stock: Mapping[str, int]
-) -> list[SeasonChoice]:
-    """Greedy's parcels for each request as if it were alone with ``stock``.
-
-    One greedy pass in which no request takes stock from another (one call
-    per request rebuilt greedy's shelves each time: 346 s for 10,000 calls on
-    size XL, measured; 11 s this way).
-    """
-    return greedy_season(season.catalog, requests, stock=stock, ordered=season.ordered, alone=True)
-
-
 # --------------------------------------------------------------------------- solving
 
 
-@dataclass
-class _Fairness:
-    """The fairness rows of both masters, and how far leximin has come.
-
-    ``weights`` per eligible producer (1, or reachable under proportional) and
-    ``scale`` (1, or a million) define each producer's level:
-    revenue x scale / weight. ``active`` producers share the level F being
-    raised; the others keep the ``floors`` an earlier round gave them.
-    """
-
-    weights: dict[str, int]
-    scale: int
-    reach: Mapping[str, int]
-    active: set[str] = field(default_factory=set)
-    floors: dict[str, int] = field(default_factory=dict)
-    retried: bool = False
-    """The current level was already tried twice (see `_next_round`)."""
-
-    def cap(self) -> float:
-        """An upper bound on F for the active producers."""
-        if self.scale > 1:
-            return float(self.scale)
-        return float(min((self.reach[j] for j in self.active), default=0))
-
-
-def _capped(season: _Season, fair: _Fairness, stage: str, bound: float | None) -> float | None:
-    """A stage's bound, no looser than what arithmetic alone proves.
-
-    Until column generation converges the Lagrangian bound can be far off;
-    these caps always hold: every parcel served; F at most the level of the
-    active producer with the least room; every parcel at its full budget.
-    """
-    if bound is None:
-        return None
-    if stage == "serve":
-        cap = float(sum(ref.parcels for ref in season.tiers))
-    elif stage == "fairness":
-        cap = fair.cap()
-    else:
-        cap = float(sum(ref.parcels * ref.spec.budget for ref in season.tiers))
-    return min(bound, cap)
-
-
-def _fairness_rows(policy: Policy, reach: Mapping[str, int]) -> _Fairness:
-    eligible = {pid: amount for pid, amount in reach.items() if amount > 0}
-    if policy == "none" or not eligible:
-        return _Fairness({}, 1, reach)
-    if policy == "maxmin_share":
-        return _Fairness(dict.fromkeys(eligible, 1), 1, reach, set(eligible))
-    return _Fairness(dict(eligible), PROPORTIONAL_SCALE, reach, set(eligible))
-
-
-def master_lp(season: _Season, fair: _Fairness) -> SeasonLP:
+def master_lp(season: Season, fair: Fairness) -> SeasonLP:
     """The season's master LP with its fairness rows and every pattern in the pools."""
     lp = SeasonLP(
         tiers=[TierRow(ref.request, ref.parcels, ref.spec.fees) for ref in season.tiers],
@@ -573,13 +307,11 @@ def master_lp(season: _Season, fair: _Fairness) -> SeasonLP:
     return lp
 
 
-def _solve(
-    season: _Season, reach: Mapping[str, int], best: _Answer, stages: list[Stage]
-) -> _Answer:
+def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[Stage]) -> Answer:
     """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends."""
-    fair = _fairness_rows(season.policy, reach)
+    fair = fairness_rows(season.policy, reach)
     if season.floor is not None:
-        fair = _fairness_rows("proportional", reach)
+        fair = fairness_rows("proportional", reach)
     lp = master_lp(season, fair)
     rounds = (1 if season.floor is not None else LEXIMIN_ROUNDS) if fair.active else 0
     steps = [("serve", "serve")]
@@ -604,7 +336,7 @@ def _solve(
             continue
         lp.set_stage(kind)
         if kind == "fairness" and not stages[-1].name.startswith("fair"):
-            pricing_left -= _cover(season, lp, fair)
+            pricing_left -= cover(season, lp, fair)
         pool = PRICING_SHARE[kind] * season.time_limit / PRICING_SOLVE_SECONDS
         if kind == "fairness":
             done = len([s for s in stages if s.name.startswith("fair")])
@@ -619,9 +351,9 @@ def _solve(
         bound, used = _generate(season, lp, kind, int(pool), wall_cap)
         if kind == "fairness":
             pricing_left -= used
-        bound = _capped(season, fair, kind, bound)
+        bound = capped(season, fair, kind, bound)
         if kind == "serve":
-            rounded = _round_lp(season, lp)
+            rounded = round_lp(season, lp)
             if rounded.parcels(season) > best.parcels(season):
                 best = season.best = rounded
         model = _model(season, lp, best, fair, kind)
@@ -635,7 +367,7 @@ def _solve(
                 fairness_work * FIRST_ROUND_SHARE if done == 0 else fairness_work / (rounds - done)
             )
         target = int(lp.level.solution_value()) if kind == "fairness" else 0
-        unpaid = sum(1 for v in _levels(season, best, fair).values() if v == 0)
+        unpaid = sum(1 for v in producer_levels(season, best, fair).values() if v == 0)
         result, searched, wall = _search(season, model, kind, work, target if unpaid > 1 else 0)
         if kind == "fairness":
             fairness_work -= searched
@@ -660,14 +392,14 @@ def _solve(
         if kind == "serve":
             lp.hold_served(float(best.parcels(season)))
         elif kind == "fairness" and season.floor is not None:
-            _hold_floor(lp, fair, season.floor, int(reached))
+            hold_floor(lp, fair, season.floor, int(reached))
         elif kind == "fairness":
-            _next_round(lp, fair, int(reached), bound, _levels(season, best, fair))
+            next_round(lp, fair, int(reached), bound, producer_levels(season, best, fair))
     return best
 
 
 def _search(
-    season: _Season, model: SeasonModel, kind: str, work: float, lift_target: int
+    season: Season, model: SeasonModel, kind: str, work: float, lift_target: int
 ) -> tuple[StageResult, float, float]:
     """The stage's CP-SAT search: its result, deterministic work and wall seconds.
 
@@ -695,56 +427,8 @@ def _search(
     return result, used, wall
 
 
-def _hold_floor(lp: SeasonLP, fair: _Fairness, floor: float, reached: int) -> None:
-    """A fairness floor after its one round: everyone keeps the floor, or what was reached.
-
-    The round raised the smallest revenue / reachable as far as it could;
-    holding the lesser of that and the floor keeps the value stage feasible,
-    and a plan that could not reach the floor says so (`TradeoffPoint.floor_met`).
-    """
-    level = min(reached, math.ceil(floor * fair.scale))
-    fair.floors = dict.fromkeys(fair.weights, level)
-    fair.active.clear()
-    lp.hold_level(float(level))
-
-
-def _next_round(
-    lp: SeasonLP, fair: _Fairness, reached: int, bound: float | None, levels: Mapping[str, int]
-) -> None:
-    """After a leximin round: every active producer keeps ``reached``; the blocked leave.
-
-    Blocked are the producers whose fairness row has a dual price in the LP
-    (the level could not be raised past them there) and those the integer
-    plan leaves at ``reached`` (``levels``: each active producer's level in
-    it), since the integer master could not raise them either. When the
-    integer plan stayed well below the LP's level (more than
-    `ROUND_TOLERANCE`), nobody leaves, once: the next round tries the same
-    producers again from a better start (measured on size M: a first round
-    at 1.3 million against an LP level of 49.3 million, a later one at 49.3
-    million).
-    """
-    caps = {j: float(fair.reach[j]) if fair.scale == 1 else float(fair.scale) for j in fair.active}
-    blocked = set(lp.blocked(caps))
-    blocked |= {j for j in fair.active if levels.get(j, 0) <= reached}
-    for producer in fair.active:
-        fair.floors[producer] = reached
-    if bound is not None and reached < (1 - ROUND_TOLERANCE) * bound and not fair.retried:
-        fair.retried = True
-        lp.hold_level(float(reached))
-        return
-    fair.retried = False
-    if blocked >= fair.active:
-        fair.active.clear()
-        return
-    for producer in sorted(blocked):
-        lp.fix_floor(producer, float(reached))
-        fair.active.discard(producer)
-    lp.next_level(fair.cap())
-    lp.hold_level(float(reached))
-
-
 def _generate(
-    season: _Season, lp: SeasonLP, stage: str, solves: int, wall_cap: float
+    season: Season, lp: SeasonLP, stage: str, solves: int, wall_cap: float
 ) -> tuple[float | None, int]:
     """Column generation for ``stage``: new patterns into the pools; the proven bound.
 
@@ -785,7 +469,7 @@ def _generate(
         reach: dict[int, float] = {}
         for cls, tiers in members.items():
             spec = season.tiers[tiers[0]].spec
-            weights[cls] = duals.weights({k: prices[k] for k in _keys(spec)})
+            weights[cls] = duals.weights({k: prices[k] for k in keys_of(spec)})
             cheap[cls] = weight_bound(spec, weights[cls])
             reach[cls] = cheap[cls] + max(duals.tier_constant(t) for t in tiers)
         gain = dict(cheap)
@@ -835,161 +519,8 @@ def _generate(
     return max(bound, best_lp), used
 
 
-def _round_lp(season: _Season, lp: SeasonLP) -> _Answer:
-    """An integer plan from the LP's: its fully served requests, rounded, then greedy.
-
-    Requests the LP serves whole (most served first, then in arrival order)
-    take up to ``max_variants`` of their tiers' LP patterns (largest first,
-    within the price spread), counts rounded by largest remainder, while the
-    stock lasts. Skus left below their min_order drop the latest requests
-    that use them. Greedy then serves what it can of the rest from what is
-    left. Cheap, and at Karawang scale far better than the search finds from
-    the greedy plan alone (measured).
-    """
-    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
-    for column, value in lp.counts():
-        by_tier.setdefault(column.tier, []).append((column.pattern, value))
-    left = dict(season.left)
-    chosen: dict[int, dict[int, tuple[tuple[Pattern, int], ...]]] = {}
-    order = sorted(range(len(season.requests)), key=lambda r: (-lp.last_served[r], r))
-    for r in order:
-        if lp.last_served[r] < 1 - 1e-6:
-            continue
-        fills = {}
-        for t in season.tiers_of[r]:
-            ref = season.tiers[t]
-            fill = _rounded(by_tier.get(t, []), ref.parcels, ref.spec)
-            if fill is None:
-                break
-            fills[t] = fill
-        else:
-            use = _usage(fills.values())
-            if all(units <= left.get(key, 0) for key, units in use.items()):
-                for key, units in use.items():
-                    left[key] -= units
-                chosen[r] = fills
-    _drop_short_min_order(season, chosen)
-    taken = _usage(fill for fills in chosen.values() for fill in fills.values())
-    left = {key: units - taken.get(key, 0) for key, units in season.left.items()}
-    ordered = dict(season.ordered)
-    for key, units in taken.items():
-        ordered[key] = ordered.get(key, 0) + units
-    rest = [r for r in range(len(season.requests)) if r not in chosen]
-    extra = greedy_season(
-        season.catalog, [season.requests[r] for r in rest], stock=left, ordered=ordered
-    )
-    for r, choice in zip(rest, extra, strict=True):
-        if choice.tiers is None:
-            continue
-        fills = {}
-        for t in season.tiers_of[r]:
-            ref = season.tiers[t]
-            contents = choice.tiers[ref.name]
-            if season.offer(t, contents):
-                lp.add(t, season.newest(t))
-            fills[t] = ((pattern_of(ref.spec, contents, season.owner), ref.parcels),)
-        chosen[r] = fills
-    return _Answer(
-        tuple(sorted(chosen)),
-        {t: fill for fills in chosen.values() for t, fill in fills.items()},
-    )
-
-
-def _rounded(
-    patterns: Sequence[tuple[Pattern, float]], parcels: int, spec: TierSpec
-) -> tuple[tuple[Pattern, int], ...] | None:
-    """A tier's LP patterns as at most max_variants integer counts adding up to ``parcels``."""
-    if not patterns:
-        return None
-    ranked = sorted(patterns, key=lambda pv: (-pv[1], -pv[0].price, pv[0].package, pv[0].items))
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
-    kept: list[tuple[Pattern, float]] = []
-    for pattern, value in ranked:
-        prices = [p.price for p, _ in kept] + [pattern.price]
-        if max(prices) * ratio.denominator <= ratio.numerator * min(prices):
-            kept.append((pattern, value))
-        if len(kept) == spec.rules.max_variants:
-            break
-    total = sum(value for _, value in kept)
-    exact = [value * parcels / total for _, value in kept]
-    counts = [math.floor(x) for x in exact]
-    for i in sorted(range(len(kept)), key=lambda i: counts[i] - exact[i])[: parcels - sum(counts)]:
-        counts[i] += 1
-    return tuple((p, n) for (p, _), n in zip(kept, counts, strict=True) if n > 0)
-
-
-def _usage(fills: Iterable[tuple[tuple[Pattern, int], ...]]) -> dict[str, int]:
-    use: dict[str, int] = {}
-    for fill in fills:
-        for pattern, count in fill:
-            for key, units in pattern.uses:
-                use[key] = use.get(key, 0) + units * count
-    return use
-
-
-def _drop_short_min_order(
-    season: _Season, chosen: dict[int, dict[int, tuple[tuple[Pattern, int], ...]]]
-) -> None:
-    """Drop the latest requests using a sku whose season total stays below its min_order."""
-    minimum = {p.sku: p.min_order - season.ordered.get(p.sku, 0) for p in season.catalog.products}
-    while True:
-        taken = _usage(fill for fills in chosen.values() for fill in fills.values())
-        short = {k for k, units in taken.items() if 0 < units < minimum.get(k, 0)}
-        if not short:
-            return
-        users = [
-            r
-            for r, fills in chosen.items()
-            if any(key in short for fill in fills.values() for p, _ in fill for key, _ in p.uses)
-        ]
-        del chosen[max(users)]
-
-
-def _cover(season: _Season, lp: SeasonLP, fair: _Fairness) -> int:
-    """Patterns for the eligible producers no pattern pays yet; the pricing solves used.
-
-    Max-min is 0 while one eligible producer has no pattern at all, and dual
-    prices point at one such producer at a time (measured: three rounds of
-    column generation stuck at 0 on the sample). Here each one gets the best
-    parcel, by value with its own goods weighing ten times more, in the
-    `COVER_TIERS` tier classes where it can sell most.
-    """
-    paid = {
-        producer
-        for patterns in season.pool
-        for pattern in patterns.values()
-        for producer, _ in pattern.revenue
-    }
-    members: dict[int, list[int]] = {}
-    for t, cls in enumerate(season.class_of):
-        members.setdefault(cls, []).append(t)
-    used = 0
-    per_parcel = {cls: parcel_reach(season.tiers[tiers[0]].spec) for cls, tiers in members.items()}
-    parcels = {cls: sum(season.tiers[t].parcels for t in tiers) for cls, tiers in members.items()}
-    for producer in sorted(fair.weights):
-        if producer in paid:
-            continue
-        reach = {cls: per_parcel[cls].get(producer, 0) * parcels[cls] for cls in members}
-        best = sorted((c for c in reach if reach[c] > 0), key=lambda c: (-reach[c], c))
-        for cls in best[:COVER_TIERS]:
-            spec = season.tiers[members[cls][0]].spec
-            weights = {p.sku: float(p.price) for p in spec.products}
-            weights.update({p.id: float(p.price) for p in spec.packaging})
-            for key in weights:
-                if season.owner.get(key) == producer:
-                    weights[key] *= 10
-            priced = price_pattern(spec, weights, season.limits(PRICING_WORK))
-            used += 1
-            if priced.pattern is None:
-                continue
-            for t in members[cls]:
-                if season.offer(t, priced.pattern):
-                    lp.add(t, season.newest(t))
-    return used
-
-
 def _offer_all(
-    season: _Season, lp: SeasonLP, duals: Duals, tiers: Sequence[int], priced: Priced
+    season: Season, lp: SeasonLP, duals: Duals, tiers: Sequence[int], priced: Priced
 ) -> int:
     """Offer a priced pattern to every tier of its class where its reduced cost is positive."""
     added = 0
@@ -1002,7 +533,7 @@ def _offer_all(
 
 
 def _greedy_round(
-    season: _Season,
+    season: Season,
     lp: SeasonLP,
     duals: Duals,
     weights: Mapping[int, Mapping[str, float]],
@@ -1028,7 +559,7 @@ def _greedy_round(
         if time.monotonic() >= wall_cap:
             break
         chunk = wanted[start : start + GREEDY_CHUNK]
-        choices += _alone(season, [season.requests[r] for r in chunk], stock)
+        choices += alone(season, [season.requests[r] for r in chunk], stock)
     added = 0
     for r, choice in zip(wanted[: len(choices)], choices, strict=True):
         if choice.tiers is None:
@@ -1047,15 +578,11 @@ def _greedy_round(
     return added, len(choices)
 
 
-def _keys(spec: TierSpec) -> list[str]:
-    return [p.sku for p in spec.products] + [p.id for p in spec.packaging]
-
-
 def _model(
-    season: _Season,
+    season: Season,
     lp: SeasonLP,
-    best: _Answer,
-    fair: _Fairness,
+    best: Answer,
+    fair: Fairness,
     stage: str,
 ) -> SeasonModel:
     """The integer master over each tier's patterns worth offering.
@@ -1073,9 +600,9 @@ def _model(
         in_lp.setdefault(column.tier, []).append(column.pattern)
     paying: dict[int, list[Pattern]] = {}
     if stage == "fairness":
-        short = _short(season, lp, best, fair)
-        paying = _paying(season, best, short)
-        for t, patterns in _repairs(season, best, short, fair).items():
+        short = short_producers(season, lp, best, fair)
+        paying = paying_patterns(season, best, short)
+        for t, patterns in repair_patterns(season, best, short, fair).items():
             paying.setdefault(t, []).extend(patterns)
     tiers = []
     for t, ref in enumerate(season.tiers):
@@ -1117,84 +644,6 @@ def _model(
     )
 
 
-def _short(season: _Season, lp: SeasonLP, best: _Answer, fair: _Fairness) -> set[str]:
-    """Active producers the current plan pays less than the LP's level."""
-    level = lp.level.solution_value()
-    revenue = _answer_revenue(season, best)
-    return {
-        j for j in fair.active if revenue.get(j, 0) * fair.scale < level * fair.weights[j] * 0.999
-    }
-
-
-def _paying(season: _Season, best: _Answer, short: set[str]) -> dict[int, list[Pattern]]:
-    """Tier -> pool patterns to offer so that each ``short`` producer can be paid more.
-
-    For each short producer, the `SHORT_PATTERNS` patterns of the pools that
-    pay it most, in tiers of requests the plan serves first (serving is held,
-    so those tiers can change patterns without serving less).
-    """
-    served = set(best.served)
-    candidates: dict[str, list[tuple[bool, int, int, int, tuple[object, ...]]]] = {}
-    for t, patterns in enumerate(season.pool):
-        unserved = season.tiers[t].request not in served
-        for key, pattern in patterns.items():
-            for producer, amount in pattern.revenue:
-                if producer in short:
-                    entry = (unserved, -amount, -pattern.price, t, key)
-                    candidates.setdefault(producer, []).append(entry)
-    offers: dict[int, list[Pattern]] = {}
-    for producer in sorted(candidates):
-        for *_, t, key in heapq.nsmallest(SHORT_PATTERNS, candidates[producer]):
-            offers.setdefault(t, []).append(season.pool[t][key])
-    return offers
-
-
-def _repairs(
-    season: _Season, best: _Answer, short: set[str], fair: _Fairness
-) -> dict[int, list[Pattern]]:
-    """Tier -> new patterns: a served tier's main parcel, changed to pay a short producer.
-
-    The pool's patterns that pay a short producer often replace a parcel
-    the plan needs for someone else. For each of the `REPAIR_PRODUCERS`
-    lowest short producers and the `REPAIR_TIERS` largest served tiers that
-    may buy from it, a pricing solve looks for the parcel closest to the
-    tier's main one (its items weigh twice their price) that holds the short
-    producer's goods (ten times their price). Counted as pricing work.
-    """
-    levels = _levels(season, best, fair)
-    lowest = sorted((j for j in short if j in levels), key=lambda j: (levels[j], j))
-    served = sorted(
-        (t for r in best.served for t in season.tiers_of[r] if best.fills.get(t)),
-        key=lambda t: (-season.tiers[t].parcels, t),
-    )
-    sellers: dict[int, set[str]] = {}  # per spec (tiers share them): who may sell in it
-    for t in served:
-        spec = season.tiers[t].spec
-        if id(spec) not in sellers:
-            sellers[id(spec)] = {season.owner[k] for k in _keys(spec) if k in season.owner}
-    repairs: dict[int, list[Pattern]] = {}
-    for producer in lowest[:REPAIR_PRODUCERS]:
-        tiers = [t for t in served if producer in sellers[id(season.tiers[t].spec)]]
-        for t in tiers[:REPAIR_TIERS]:
-            if time.monotonic() >= season.deadline:
-                return repairs
-            spec = season.tiers[t].spec
-            main = max(best.fills[t], key=lambda pn: (pn[1], pn[0].price))[0]
-            weights = {p.sku: float(p.price) for p in spec.products}
-            weights.update({p.id: float(p.price) for p in spec.packaging})
-            for key, _ in main.uses:
-                if key in weights:
-                    weights[key] *= 2
-            for key in weights:
-                if season.owner.get(key) == producer:
-                    weights[key] *= 10
-            priced = price_pattern(spec, weights, season.limits(PRICING_WORK))
-            if priced.pattern is not None:
-                season.offer(t, priced.pattern)
-                repairs.setdefault(t, []).append(pattern_of(spec, priced.pattern, season.owner))
-    return repairs
-
-
 def _objective(model: SeasonModel, stage: str) -> cp_model.LinearExpr:
     if stage == "serve":
         return model.serve()
@@ -1203,7 +652,7 @@ def _objective(model: SeasonModel, stage: str) -> cp_model.LinearExpr:
     return model.value()
 
 
-def _hint(model: SeasonModel, best: _Answer) -> None:
+def _hint(model: SeasonModel, best: Answer) -> None:
     """Start from ``best``: every one of its patterns is in the model."""
     choice: dict[int, dict[int, int]] = {}
     for t, fill in best.fills.items():
@@ -1212,35 +661,19 @@ def _hint(model: SeasonModel, best: _Answer) -> None:
     model.hint(choice, best.served)
 
 
-def _answer_of(model: SeasonModel) -> _Answer:
+def _answer_of(model: SeasonModel) -> Answer:
     served = tuple(model.served_requests())
     fills = {t: tuple(fill) for t, fill in model.chosen() if fill}
-    return _Answer(served, fills)
+    return Answer(served, fills)
 
 
-def _measure(season: _Season, answer: _Answer, stage: str, fair: _Fairness) -> float:
+def _measure(season: Season, answer: Answer, stage: str, fair: Fairness) -> float:
     """A stage's objective on ``answer``, in the units of its bound."""
     if stage == "serve":
         return float(answer.parcels(season))
     if stage == "value":
         return float(sum(p.price * n for fill in answer.fills.values() for p, n in fill))
-    return float(min(_levels(season, answer, fair).values(), default=0))
-
-
-def _levels(season: _Season, answer: _Answer, fair: _Fairness) -> dict[str, int]:
-    """Each active producer's fairness level in ``answer`` (revenue x scale / weight)."""
-    revenue = _answer_revenue(season, answer)
-    return {j: revenue.get(j, 0) * fair.scale // fair.weights[j] for j in fair.active}
-
-
-def _answer_revenue(season: _Season, answer: _Answer) -> dict[str, int]:
-    """Producer -> revenue of ``answer``, fixed quotes included."""
-    revenue: dict[str, int] = dict(season.base)
-    for fill in answer.fills.values():
-        for pattern, count in fill:
-            for producer, amount in pattern.revenue:
-                revenue[producer] = revenue.get(producer, 0) + amount * count
-    return revenue
+    return float(min(producer_levels(season, answer, fair).values(), default=0))
 
 
 def _record(name: str, objective: float, bound: float | None) -> Stage:
@@ -1256,11 +689,11 @@ def _record(name: str, objective: float, bound: float | None) -> Stage:
 
 
 def _assemble(
-    season: _Season,
+    season: Season,
     requests: Sequence[Request],
     fixed: Sequence[Quote],
     reach: Mapping[str, int],
-    best: _Answer,
+    best: Answer,
     stages: Sequence[Stage],
     greedy: Sequence[SeasonChoice],
 ) -> SeasonPlan:
@@ -1275,7 +708,7 @@ def _assemble(
     index = {request.id: r for r, request in enumerate(season.requests)}
     served = set(best.served)
     left = _left_after(season, best)
-    left_specs = _SpecCache(season.catalog, left)
+    left_specs = SpecCache(season.catalog, left)
     quotes: list[Quote] = []
     unserved: list[Unserved] = []
     for request in requests:
@@ -1315,7 +748,7 @@ def _assemble(
     )
 
 
-def _left_after(season: _Season, answer: _Answer) -> dict[str, int]:
+def _left_after(season: Season, answer: Answer) -> dict[str, int]:
     """Stock left once ``answer``'s parcels are taken."""
     left = dict(season.left)
     for fill in answer.fills.values():
@@ -1326,7 +759,7 @@ def _left_after(season: _Season, answer: _Answer) -> dict[str, int]:
 
 
 def _unserved_reason(
-    season: _Season, request: Request, specs_left: _SpecCache, choice: SeasonChoice
+    season: Season, request: Request, specs_left: SpecCache, choice: SeasonChoice
 ) -> str:
     """What ran out for ``request``, in words, with the numbers."""
     left = specs_left.stock
@@ -1343,7 +776,7 @@ def _unserved_reason(
         return f"Not served: {choice.reason}"
     parcels = sum(t.parcels for t in request.tiers)
     short = sorted(
-        key for spec in specs.values() for key in _keys(spec) if left.get(key, 0) < parcels
+        key for spec in specs.values() for key in keys_of(spec) if left.get(key, 0) < parcels
     )
     scarce = ", ".join(short[:6]) + (f" and {len(short) - 6} more" if len(short) > 6 else "")
     words = f"; nearly sold out: {scarce}" if scarce else ""
