@@ -4,10 +4,12 @@ How `plan` works (DESIGN.md, "Solving: what scales"):
 
 1. The greedy planner (`parcelkit.solve.greedy`) gives a first valid plan; its
    parcels are the first patterns (columns) and the hint of every stage, so the
-   answer never serves fewer parcels than greedy.
-2. Three stages, in FORMAT.md's priority order: **serve** (parcels served,
-   then earlier requests), **fairness** (the policy's level F), **value** (the
-   rupiah of all parcels, i.e. the companies' budget use). Each stage first
+   answer never serves fewer parcels than greedy (`parcelkit.solve.season_start`;
+   the planner's state is in `parcelkit.solve.season_state`).
+2. Stages, in FORMAT.md's priority order: **serve** (parcels served, then
+   earlier requests), **fairness** (leximin rounds on the policy's level F,
+   `parcelkit.solve.leximin`), **value** (the rupiah of all parcels, i.e. the
+   companies' budget use). Each stage first
    grows the master LP by column generation (`parcelkit.solve.master`): the
    LP's optimum over all patterns, or its Lagrangian bound while pricing has
    not converged, is the stage's proven bound. Then CP-SAT solves the integer
@@ -19,8 +21,10 @@ How `plan` works (DESIGN.md, "Solving: what scales"):
 
 Fairness levels: ``maxmin_share`` maximizes F with every eligible producer's
 revenue >= F; ``proportional`` the same on revenue / reachable (F per
-million). This is the first level of leximin; the plan keeps F and then
-maximizes value, so later leximin levels are not optimized (see README).
+million). The first round is leximin's first level; after each round the
+producers that cannot go higher keep the level reached as a floor and the
+next round raises the others, up to `LEXIMIN_ROUNDS` rounds; then value
+(README, "How a season is planned").
 
 Reproducibility: all work is counted in deterministic units (CP-SAT
 deterministic time, GLOP, a fixed number of pricing rounds); ``time_limit`` is
