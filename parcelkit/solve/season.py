@@ -420,12 +420,14 @@ def _search(
     result = model.run(_objective(model, kind), solver)
     used, wall = solver.deterministic_time, solver.wall_time
     if lift_target and not result.objective:
+        stopped = result.wall_clock_stopped
         lifter = parameters(season.limits(work * LIFT_SHARE / 2), linearization=1)
         lifted = model.run(model.lift(lift_target), lifter, hold=False)
         log.debug("lift: CP-SAT %s, objective %s", lifted.status, lifted.objective)
         solver = parameters(season.limits(work * LIFT_SHARE / 2), linearization=1)
         solver.parameters.relative_gap_limit = SEARCH_GAP
         result = model.run(_objective(model, kind), solver)
+        result.wall_clock_stopped |= stopped or lifted.wall_clock_stopped
         used += lifter.deterministic_time + solver.deterministic_time
         wall += lifter.wall_time + solver.wall_time
     return result, used, wall
