@@ -30,7 +30,7 @@ starts from the previous stage's plan (the greedy plan first) via
 
 There is no public hook for parcelkit's pattern pool, so this benchmark
 reaches into the season planner's inner pieces (``season_state.Season``,
-``season_start.greedy_answer``, ``seed_pools``, ``round_lp``, ``season._generate``,
+``season_start.begin``, ``seed_pools``, ``round_lp``, ``season._generate``,
 ``_model`` for the patterns each tier is offered, ``_assemble`` ...). It is benchmark code,
 not library code: when those pieces change, this file follows.
 """
@@ -49,10 +49,8 @@ import highspy
 
 from parcelkit.models import Catalog, Request, SeasonPlan, Stage
 from parcelkit.solve.eligibility import available_stock
-from parcelkit.solve.greedy import greedy_season
 from parcelkit.solve.leximin import Fairness, fairness_rows
 from parcelkit.solve.patterns import Pattern
-from parcelkit.solve.reach import reachable
 from parcelkit.solve.season import (
     PRICING_SHARE,
     PRICING_SOLVE_SECONDS,
@@ -64,7 +62,7 @@ from parcelkit.solve.season import (
     master_lp,
 )
 from parcelkit.solve.season_model import TierPlan
-from parcelkit.solve.season_start import greedy_answer, round_lp, seed_pools
+from parcelkit.solve.season_start import begin, round_lp, seed_pools
 from parcelkit.solve.season_state import Answer, Season
 from parcelkit.verify import check_plan
 
@@ -301,12 +299,11 @@ def _mip_seconds(season: Season, stage: str) -> float:
     return max(0.5, left * MIP_SHARE[stage])
 
 
-def highs_plan(
-    catalog: Catalog, requests: Sequence[Request], *, time_limit: float = 60.0, seed: int = 0
-) -> SeasonPlan:
-    """A season plan (policy ``maxmin_share``) with HiGHS solving every integer master."""
-    started = time.monotonic()
-    season = Season(
+def bare_season(
+    catalog: Catalog, requests: Sequence[Request], *, time_limit: float = 0.0, seed: int = 0
+) -> Season:
+    """The planner's state for a season with no fixed quotes, policy ``maxmin_share``."""
+    return Season(
         catalog=catalog,
         requests=list(requests),
         left=available_stock(catalog, None),
@@ -317,11 +314,16 @@ def highs_plan(
         seed=seed,
         workers=1,
         progress=None,
-        started=started,
     )
-    reach = reachable(catalog, [(ref.parcels, ref.spec) for ref in season.tiers], season.left, {})
-    greedy = greedy_season(catalog, season.requests, stock=season.left, ordered={})
-    best = greedy_answer(season, greedy)
+
+
+def highs_plan(
+    catalog: Catalog, requests: Sequence[Request], *, time_limit: float = 60.0, seed: int = 0
+) -> SeasonPlan:
+    """A season plan (policy ``maxmin_share``) with HiGHS solving every integer master."""
+    season = bare_season(catalog, requests, time_limit=time_limit, seed=seed)
+    begun = begin(season)
+    reach, greedy, best = begun.reach, begun.greedy, begun.answer
     seed_pools(season)
     fair = fairness_rows("maxmin_share", reach)
     lp = master_lp(season, fair)

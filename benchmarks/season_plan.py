@@ -84,30 +84,13 @@ def greedy_plan(catalog: Catalog, requests: Sequence[Request]) -> SeasonPlan:
     library code): the same producer table, ``reachable`` and unserved reasons
     as parcelkit's plans, so the metrics compare like with like.
     """
-    from parcelkit.solve.eligibility import available_stock
-    from parcelkit.solve.greedy import greedy_season
-    from parcelkit.solve.reach import reachable
     from parcelkit.solve.season import _assemble
-    from parcelkit.solve.season_start import greedy_answer
-    from parcelkit.solve.season_state import Season
+    from parcelkit.solve.season_start import begin
 
-    season = Season(
-        catalog=catalog,
-        requests=list(requests),
-        left=available_stock(catalog, None),
-        ordered={},
-        policy="maxmin_share",
-        max_share=None,
-        time_limit=0.0,
-        seed=0,
-        workers=1,
-        progress=None,
-    )
-    reach = reachable(catalog, [(ref.parcels, ref.spec) for ref in season.tiers], season.left, {})
-    greedy = greedy_season(catalog, season.requests, stock=season.left, ordered={})
-    answer = greedy_answer(season, greedy)
-    result = _assemble(season, requests, (), reach, answer, [], greedy)
     highs_master = _sibling("highs_master")
+    season = highs_master.bare_season(catalog, requests)
+    begun = begin(season)
+    result = _assemble(season, requests, (), begun.reach, begun.answer, [], begun.greedy)
     renamed: SeasonPlan = highs_master.with_solver_name(result, GREEDY_NAME)
     return renamed
 

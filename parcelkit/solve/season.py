@@ -58,7 +58,7 @@ from parcelkit.models import (
 )
 from parcelkit.solve.diagnose import precheck
 from parcelkit.solve.eligibility import available_stock
-from parcelkit.solve.greedy import SeasonChoice, greedy_season
+from parcelkit.solve.greedy import SeasonChoice
 from parcelkit.solve.leximin import (
     Fairness,
     capped,
@@ -72,12 +72,11 @@ from parcelkit.solve.leximin import (
     short_producers,
 )
 from parcelkit.solve.master import Duals, SeasonLP, TierRow
-from parcelkit.solve.parcel import TierSpec
 from parcelkit.solve.patterns import Pattern, Priced, price_pattern, weight_bound
-from parcelkit.solve.reach import ineligible_reason, reachable
+from parcelkit.solve.reach import ineligible_reason
 from parcelkit.solve.season_answer import fairness, producer_table, season_quote
 from parcelkit.solve.season_model import SeasonModel, StageResult, TierPlan, serve_weights
-from parcelkit.solve.season_start import alone, greedy_answer, round_lp, seed_pools
+from parcelkit.solve.season_start import alone, begin, round_lp, seed_pools
 from parcelkit.solve.season_state import (
     PRICING_WORK,
     Answer,
@@ -125,15 +124,16 @@ LIFT_SHARE: Final = 0.5
 """Share of a leximin round's search kept for lifting the low producers (`SeasonModel.lift`)
 and searching again, when the plan it starts from pays several of them nothing and the
 max-min search alone stays at 0 (measured: at L, a dozen producers at 0 and a first
-level of 0 without it, Rp2.546.000 with it; run before the max-min search, it cost
-the first level 40 % at M and 6 % at S)."""
+level of 0 without it, Rp2.546.000 with it; run before the max-min search, it left
+S's first level at Rp6.785.000 against Rp7.050.500, and M's final smallest revenue at
+Rp27.0 million against Rp47.3 million)."""
 MANY_ROUNDS_TIERS: Final = 1_000
 """Fairness column generation runs many short rounds up to this many tiers, one broad above.
 
 Short rounds follow the moving duals and reach the LP's level (size M, 608
 tiers: converged in 11 rounds, 4 s); at Karawang scale (L, 1,916 tiers) each
-LP solve takes 1.5 to 3 s, the rounds eat the integer search's time, and the
-plan paid fewer producers than with one broad round (measured)."""
+LP solve takes 1.5 to 3 s: twelve rounds took 22 s, still short of converging,
+and left the round's integer search 1.6 s (measured)."""
 GREEDY_CHUNK: Final = 500
 """Requests greedy pricing fills between two looks at the clock (size XL: about 10 s)."""
 VALUE_RESERVE: Final = 0.25
@@ -215,15 +215,9 @@ def plan(
         base=_fixed_revenue(fixed),
         started=started,
     )
-    fixed_revenue = season.base
-    parcels_per_spec: dict[int, tuple[int, TierSpec]] = {}
-    for ref in season.tiers:
-        count, _ = parcels_per_spec.get(id(ref.spec), (0, ref.spec))
-        parcels_per_spec[id(ref.spec)] = (count + ref.parcels, ref.spec)
-    reach = reachable(catalog, list(parcels_per_spec.values()), left, fixed_revenue)
-    greedy = greedy_season(catalog, season.requests, stock=left, ordered=ordered)
+    begun = begin(season)
+    reach, greedy, best = begun.reach, begun.greedy, begun.answer
     stages: list[Stage] = []
-    best: Answer = greedy_answer(season, greedy)
     seed_pools(season)
     season.report("patterns", float(best.parcels(season)), None)
     season.best = best

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from parcelkit.models import Request
@@ -18,7 +19,35 @@ from parcelkit.solve.greedy import SeasonChoice, greedy_season
 from parcelkit.solve.master import SeasonLP
 from parcelkit.solve.parcel import TierSpec
 from parcelkit.solve.patterns import Pattern, pattern_of
+from parcelkit.solve.reach import reachable
 from parcelkit.solve.season_state import Answer, Season, usage
+
+
+@dataclass(frozen=True)
+class Start:
+    """What every plan starts from: ``reachable`` per producer, the greedy plan, its answer."""
+
+    reach: dict[str, int]
+    greedy: list[SeasonChoice]
+    answer: Answer
+
+
+def begin(season: Season) -> Start:
+    """``reachable`` per producer (fixed quotes' revenue included) and the greedy plan.
+
+    ``reachable`` is computed once per tier spec (tiers with the same rules
+    share one) with the parcels of all its tiers. The greedy plan's parcels
+    join the pools (`greedy_answer`).
+    """
+    parcels_per_spec: dict[int, tuple[int, TierSpec]] = {}
+    for ref in season.tiers:
+        count, _ = parcels_per_spec.get(id(ref.spec), (0, ref.spec))
+        parcels_per_spec[id(ref.spec)] = (count + ref.parcels, ref.spec)
+    reach = reachable(season.catalog, list(parcels_per_spec.values()), season.left, season.base)
+    greedy = greedy_season(
+        season.catalog, season.requests, stock=season.left, ordered=season.ordered
+    )
+    return Start(reach, greedy, greedy_answer(season, greedy))
 
 
 def greedy_answer(season: Season, greedy: Sequence[SeasonChoice]) -> Answer:
