@@ -183,6 +183,8 @@ def plan(
         what the round reached when that is less. `parcelkit.tradeoff` sweeps
         it to price fairness.
 
+    Notes
+    -----
     Ctrl-C (KeyboardInterrupt) during the search ends it: the best plan found
     so far is verified and returned, with status ``feasible``.
     """
