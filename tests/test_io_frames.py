@@ -108,3 +108,31 @@ def test_frames_match_the_models(data: st.DataObject, catalog: Catalog) -> None:
     expected = [effective_rules(r, t) for r in requests for t in r.tiers]
     assert list(tiers["max_items"]) == [rules.max_items for rules in expected]
     assert list(tiers["variant_price_spread"]) == [r.variant_price_spread for r in expected]
+
+
+def test_problems_frame_keeps_every_problem_with_its_place(tmp_path: Path) -> None:
+    """A broken workbook's problems become one row each: sheet, row, field, value, message."""
+    import openpyxl
+
+    from parcelkit.data import karawang_catalog
+    from parcelkit.errors import CatalogError
+    from parcelkit.io import problems_frame, save_catalog
+
+    path = tmp_path / "katalog.xlsx"
+    save_catalog(karawang_catalog(), path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["products"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=5, column=header.index("price") + 1).value = None
+    sheet.cell(row=7, column=header.index("stock") + 1).value = "banyak"
+    workbook.save(path)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    frame = problems_frame(caught.value.problems)
+    assert list(frame[["sheet", "row", "field"]].itertuples(index=False, name=None)) == [
+        ("products", 5, "price"),
+        ("products", 7, "stock"),
+    ]
+    assert frame.loc[1, "value"] == "banyak"
+    assert frame["file"].str.endswith("katalog.xlsx").all()
+    assert problems_frame([]).shape == (0, 7)

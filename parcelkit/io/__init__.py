@@ -21,7 +21,13 @@ from parcelkit.io.cells import (
     parse_rupiah,
     parse_text,
 )
-from parcelkit.io.frames import packaging_frame, producers_frame, products_frame, tiers_frame
+from parcelkit.io.frames import (
+    packaging_frame,
+    problems_frame,
+    producers_frame,
+    products_frame,
+    tiers_frame,
+)
 from parcelkit.io.plan_frames import (
     plan_items_frame,
     plan_producers_frame,
@@ -49,6 +55,7 @@ __all__ = [
     "plan_items_frame",
     "plan_producers_frame",
     "plan_quotes_frame",
+    "problems_frame",
     "producers_frame",
     "products_frame",
     "purchase_orders_frame",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from parcelkit.errors import Problem
 from parcelkit.models import Catalog, Request, effective_rules
 
 if TYPE_CHECKING:
@@ -77,6 +78,16 @@ TIER_COLUMNS = {
     **RULE_COLUMNS,
 }
 """Columns of `tiers_frame`, with the effective rules of each tier."""
+PROBLEM_COLUMNS = {
+    "file": TEXT,
+    "sheet": TEXT,
+    "row": "Int64",
+    "field": TEXT,
+    "value": TEXT,
+    "message": TEXT,
+    "expected": TEXT,
+}
+"""Columns of `problems_frame`: where each problem is, then what is wrong."""
 
 Dtypes = dict[str, Any]
 
@@ -155,3 +166,14 @@ def tiers_frame(requests: Sequence[Request]) -> pd.DataFrame:
                 }
             )
     return typed_frame(rows, TIER_COLUMNS)
+
+
+def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
+    """One row per input problem (from `CatalogError.problems` and the like), in order.
+
+    The place first (file, sheet, row as the spreadsheet shows it, field), then
+    the value found, what is wrong and what was expected, so a planner can sort
+    by sheet and row and fix the workbook top to bottom.
+    """
+    rows = [{name: getattr(problem, name) for name in PROBLEM_COLUMNS} for problem in problems]
+    return typed_frame(rows, PROBLEM_COLUMNS)
