@@ -29,8 +29,9 @@ lint: dev
 	$(BIN)/ruff format --check parcelkit tests benchmarks scripts
 	$(BIN)/mypy parcelkit
 
+# The tests, then every tutorial notebook in examples/ executed top to bottom (nbmake).
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --nbmake tests examples
 
 format: dev
 	$(BIN)/ruff check --fix parcelkit tests benchmarks scripts
