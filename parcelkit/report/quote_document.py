@@ -172,6 +172,8 @@ class QuoteDocument:
     """The total in words: ``Dua puluh lima juta rupiah``."""
     down_payment: int
     balance: int
+    price_note: str
+    """What every parcel's price includes besides the products: packaging, and which fees."""
     payment_terms: tuple[str, ...]
     certifications: tuple[CertificationLine, ...]
     non_food: tuple[str, ...]
@@ -280,6 +282,7 @@ def quote_document(
         total_words=terbilang_rupiah(total),
         down_payment=down_payment,
         balance=total - down_payment,
+        price_note=_price_note(request),
         payment_terms=_payment_terms(down_payment, total - down_payment, valid_until),
         certifications=certifications,
         non_food=non_food,
@@ -385,6 +388,14 @@ def _certifications(
         if p.food
     )
     return lines, tuple(p.name for p in products if not p.food)
+
+
+def _price_note(request: Request) -> str:
+    included = ["kemasan"] + [line.description.lower() for line in _fee_lines(request)]
+    listed = (
+        included[0] if len(included) == 1 else ", ".join(included[:-1]) + " dan " + included[-1]
+    )
+    return f"Harga per parsel sudah termasuk {listed}."
 
 
 def _payment_terms(down_payment: int, balance: int, valid_until: dt.date) -> tuple[str, ...]:
