@@ -320,6 +320,14 @@ def test_columns_are_sized_to_their_content(book: Any) -> None:
     assert max(widths.values()) <= 60
 
 
+def test_headers_fit_their_columns(book: Any) -> None:
+    """A column is at least as wide as its header, even where the values are short."""
+    for name in ("Produsen", "Perusahaan", "Pesanan produsen"):
+        sheet = book[name]
+        for cell in sheet[1]:
+            assert sheet.column_dimensions[cell.column_letter].width >= len(cell.value)
+
+
 # --------------------------------------------------------------------------- other plans
 
 
@@ -336,6 +344,7 @@ def test_unserved_requests_are_listed_with_their_reason(
     assert row["Perusahaan"] == "PT Anggaran Kecil"
     assert row["Parsel diminta"] == 10
     assert row["Alasan"] == plan.unserved[0].reason
+    assert book["Tidak terlayani"]["F2"].alignment.wrap_text
     assert pairs(book["Ringkasan"])["Parsel tidak terlayani"] == 10
 
 

@@ -83,6 +83,7 @@ _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
 """The earliest timestamp a zip entry can hold, given to every part of the file."""
 
 _MAX_WIDTH: Final = 60
+_TITLE_SIZE: Final = 14
 _MIN_WIDTH: Final = 6
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 _NOT_IN_CELLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -230,10 +231,12 @@ def _tier_parcels(tiers: Iterable[TierQuote]) -> int:
 
 @dataclass(frozen=True)
 class _Column:
-    """A table column: its header and the number format of its cells."""
+    """A table column: its header, the number format of its cells, and whether text wraps."""
 
     title: str
     number_format: str | None = None
+    wrap: bool = False
+    """Long sentences (reasons) wrap within the column instead of running past it."""
 
 
 class _Link(NamedTuple):
@@ -268,7 +271,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Cell, number_format: st
             cell.data_type = "s"
     else:
         cell.value = value
-    if number_format is not None and not isinstance(value, str | _Link):
+    if number_format is not None and not isinstance(value, str | _Link | None):
         cell.number_format = number_format
 
 
@@ -291,16 +294,21 @@ def _write_table(
     The autofilter covers the header and the rows, not the totals row (bold,
     one row below the last), so that sorting keeps the totals at the bottom.
     """
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
+    wraps = any(column.wrap for column in columns)
     for number, column in enumerate(columns, start=1):
         _put(sheet, top, number, column.title, None)
         sheet.cell(row=top, column=number).font = bold
     for offset, values in enumerate(rows, start=1):
         for number, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             _put(sheet, top + offset, number, value, column.number_format)
+            if wraps:
+                # A wrapped row grows tall: its other cells read best from the top too.
+                alignment = Alignment(vertical="top", wrap_text=column.wrap)
+                sheet.cell(row=top + offset, column=number).alignment = alignment
     last = top + len(rows)
     if autofilter and rows:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{last}"
@@ -329,7 +337,7 @@ def _write_title(sheet: Worksheet, title: str) -> None:
     from openpyxl.styles import Font
 
     _put(sheet, 1, 1, title, None)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=_TITLE_SIZE)
 
 
 def _shown_width(value: object, number_format: str) -> int:
@@ -353,13 +361,18 @@ def _shown_width(value: object, number_format: str) -> int:
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
-def _fit_columns(sheet: Worksheet, *, skip_title: bool = True) -> None:
-    """Size every column to its widest shown cell (the title row apart), within bounds."""
+def _fit_columns(sheet: Worksheet) -> None:
+    """Size every column to its widest shown cell, within bounds.
+
+    A sheet's title runs across the columns beside it, so it does not widen the first.
+    """
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=2 if skip_title else 1):
+    for row in sheet.iter_rows():
         for cell in row:
+            if cell.font.sz == _TITLE_SIZE:
+                continue
             width = _shown_width(cell.value, cell.number_format)
             widths[cell.column] = max(widths.get(cell.column, 0), width)
     for column, width in widths.items():
@@ -443,7 +456,7 @@ def _write_fairness(sheet: Worksheet, season: _Season) -> None:
             sheet.cell(row=offset, column=2).number_format = number_format
     names = {producer.id: producer.name for producer in season.catalog.producers}
     rows = [(e.producer_id, names.get(e.producer_id, ""), e.reason) for e in fairness.ineligible]
-    columns = [_Column("Produsen tidak layak"), _Column("Nama"), _Column("Alasan")]
+    columns = [_Column("Produsen tidak layak"), _Column("Nama"), _Column("Alasan", wrap=True)]
     _write_table(sheet, below + 1, columns, rows)
     sheet.freeze_panes = "A2"
 
@@ -552,7 +565,7 @@ def _write_unserved(sheet: Worksheet, season: _Season) -> None:
         _Column("Koperasi"),
         _Column("Tanggal kirim", DATE_FORMAT),
         _Column("Parsel diminta", COUNT_FORMAT),
-        _Column("Alasan"),
+        _Column("Alasan", wrap=True),
     ]
     rows: list[tuple[Cell, ...]] = []
     for entry in season.plan.unserved:
