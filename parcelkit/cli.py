@@ -282,12 +282,45 @@ def _write(err: Console, result: Quote | SeasonPlan, output: Path, what: str) ->
     """Save a result as JSON; a file that cannot be written is bad input (exit 2)."""
     from parcelkit.io import save_result
 
+    _write_document(err, lambda path: save_result(result, path), output, what)
+
+
+def _write_document(err: Console, write: Callable[[Path], object], path: Path, what: str) -> None:
+    """Write a document; a file that cannot be written is bad input (exit 2)."""
     try:
-        save_result(result, output)
+        write(path)
     except OSError as error:
         reason = error.strerror or str(error)
-        _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(output))])
-    err.print(f"{what} written to {output}")
+        _bad_input(err, [Problem(message=f"cannot write it: {reason}", file=str(path))])
+    err.print(f"{what} written to {path}")
+
+
+def _write_penawaran(
+    err: Console,
+    result: Quote,
+    request: Request,
+    catalog: Catalog,
+    *,
+    pdf: Path | None,
+    html: Path | None,
+) -> None:
+    """The company's offer document (penawaran harga) as PDF and/or HTML, if served."""
+    if pdf is None and html is None:
+        return
+    if not result.served:
+        err.print(f"No penawaran written: the quote is {result.status.value}, nothing to offer.")
+        return
+    from parcelkit.report.quote_document import quote_document
+    from parcelkit.report.quote_html import write_quote_html
+    from parcelkit.report.quote_pdf import write_quote_pdf
+
+    document = quote_document(result, request, catalog)
+    if pdf is not None:
+        _write_document(err, lambda path: write_quote_pdf(document, path), pdf, "Penawaran (PDF)")
+    if html is not None:
+        _write_document(
+            err, lambda path: write_quote_html(document, path), html, "Penawaran (HTML)"
+        )
 
 
 def _solve_quote(
@@ -621,6 +654,22 @@ def quote_command(
         str | None,
         typer.Option("--request-id", help="Which request to quote when the file holds several."),
     ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Write the offer document (Penawaran Harga, in Indonesian) as PDF to this file.",
+            show_default=False,
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the offer document (Penawaran Harga, in Indonesian) as HTML to this file.",
+            show_default=False,
+        ),
+    ] = None,
     time_limit: TimeLimit = 10.0,
     seed: Seed = 0,
     workers: Workers = 1,
@@ -640,6 +689,7 @@ def quote_command(
 
     if output is not None:
         _write(err, result, output, "Quote")
+    _write_penawaran(err, result, chosen, loaded, pdf=pdf, html=html)
     if as_json:
         typer.echo(result_to_json(result).rstrip("\n"))
         err.print(_status_line(result))
@@ -694,6 +744,15 @@ def plan_command(
             show_default=False,
         ),
     ] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Write the plan as an Excel workbook: summary, fairness, producers, one sheet "
+            "per company, one purchase order (PO) per producer.",
+            show_default=False,
+        ),
+    ] = None,
     time_limit: TimeLimit = 60.0,
     seed: Seed = 0,
     workers: Workers = 1,
@@ -736,6 +795,15 @@ def plan_command(
     )
     if output is not None:
         _write(err, result, output, "Plan")
+    if xlsx is not None:
+        from parcelkit.report.workbook import write_plan_workbook
+
+        _write_document(
+            err,
+            lambda path: write_plan_workbook(result, loaded, path, requests=season),
+            xlsx,
+            "Workbook",
+        )
     if as_json:
         typer.echo(result_to_json(result).rstrip("\n"))
         err.print(_plan_line(result))

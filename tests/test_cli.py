@@ -204,6 +204,64 @@ def test_quote_summary_and_output_file(spec_examples: Path, tmp_path: Path) -> N
     assert Quote.model_validate_json(out.read_text(encoding="utf-8")).request_id == "REQ-0003"
 
 
+def test_quote_writes_the_penawaran_as_pdf_and_html(spec_examples: Path, tmp_path: Path) -> None:
+    """``--pdf`` and ``--html`` write the company's offer document, in Indonesian."""
+    from pypdf import PdfReader
+
+    pdf, html = tmp_path / "penawaran.pdf", tmp_path / "penawaran.html"
+    result = invoke(
+        "quote",
+        spec_examples / "catalog.json",
+        spec_examples / "requests.json",
+        "--request-id",
+        "REQ-0003",
+        "--pdf",
+        pdf,
+        "--html",
+        html,
+        *FAST,
+    )
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "PENAWARAN HARGA" in text and "Terbilang" in text
+    page = html.read_text(encoding="utf-8")
+    assert "PENAWARAN HARGA" in page and "Rp" in page
+    assert "written to" in result.stderr
+
+
+def test_quote_infeasible_writes_no_penawaran(spec_examples: Path, tmp_path: Path) -> None:
+    """An infeasible quote has nothing to offer: no document, and the message says why."""
+    request = example_request(spec_examples, 2)
+    request["tiers"] = [{"name": "staff", "parcels": 60, "budget": 40000}]
+    path = write_json(tmp_path / "cheap.json", request)
+    pdf = tmp_path / "penawaran.pdf"
+    result = invoke("quote", spec_examples / "catalog.json", path, "--pdf", pdf, *FAST)
+    no_crash(result)
+    assert result.exit_code == 1
+    assert not pdf.exists()
+    assert "No penawaran written" in result.stderr
+
+
+def test_quote_penawaran_unwritable_is_bad_input(spec_examples: Path, tmp_path: Path) -> None:
+    """A document path that cannot be written is bad input (exit 2), not a traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = invoke(
+        "quote",
+        spec_examples / "catalog.json",
+        spec_examples / "requests.json",
+        "--request-id",
+        "REQ-0003",
+        "--html",
+        blocker / "penawaran.html",
+        *FAST,
+    )
+    no_crash(result)
+    assert result.exit_code == 2, result.output
+    assert "cannot write it" in result.output
+
+
 def test_quote_needs_request_id_when_ambiguous(spec_examples: Path) -> None:
     """A file of several requests without ``--request-id`` is bad input naming the ids."""
     result = invoke("quote", spec_examples / "catalog.json", spec_examples / "requests.json")
@@ -676,6 +734,26 @@ def test_plan_solved_json_verifies(spec_examples: Path, tmp_path: Path) -> None:
 
     checked = invoke("verify", spec_examples / "catalog.json", spec_examples / "requests.json", out)
     assert checked.exit_code == 0, checked.output
+
+
+def test_plan_writes_the_workbook(spec_examples: Path, tmp_path: Path) -> None:
+    """``--xlsx`` writes the plan's workbook with a purchase order sheet per producer."""
+    import openpyxl
+
+    from parcelkit.io import load_catalog, load_requests
+    from parcelkit.models import purchase_orders
+
+    book, out = tmp_path / "rencana.xlsx", tmp_path / "plan.json"
+    result = invoke(*plan_args(spec_examples, "--xlsx", book, "-o", out, *FAST))
+    no_crash(result)
+    assert result.exit_code in (0, 1), result.output
+    plan = SeasonPlan.model_validate_json(out.read_text(encoding="utf-8"))
+    names = openpyxl.load_workbook(book, read_only=True).sheetnames
+    catalog = load_catalog(spec_examples / "catalog.json")
+    requests = load_requests(spec_examples / "requests.json", catalog=catalog)
+    orders = purchase_orders(plan, catalog, requests)
+    assert orders
+    assert {f"PO {order.producer_id}" for order in orders} <= set(names)
 
 
 def test_plan_solved_summary(spec_examples: Path) -> None:

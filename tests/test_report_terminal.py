@@ -318,6 +318,9 @@ def test_progress_figures() -> None:
     assert progress_figures(450, 500) == "incumbent 450, bound 500, gap 10.00%"
     assert progress_figures(1.5, None) == "incumbent 1.5, bound -"
     assert progress_figures(0, 0) == "incumbent 0, bound 0"
+    assert progress_figures(8_941_500, 34_852_345.6).startswith(
+        "incumbent 8.941.500, bound 34.852.345,"
+    )
 
 
 def test_progress_display_row() -> None:

@@ -342,9 +342,11 @@ def solver_summary(solver: SolverInfo) -> Group:
 
 
 def _figure(value: float | None) -> str:
+    # Objectives are whole numbers (rupiah, parcels, weights); an LP bound may
+    # have a fraction that only matters when the figure is small.
     if value is None:
         return "-"
-    if float(value).is_integer():
+    if float(value).is_integer() or abs(value) >= 1000:
         return grouped(int(value))
     return f"{value:.4g}"
 
