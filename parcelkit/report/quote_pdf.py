@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from fpdf import FPDF, FontFace
-from fpdf.enums import Align, TableCellFillMode, XPos, YPos
+from fpdf.enums import Align, MethodReturnValue, TableCellFillMode, XPos, YPos
 
 from parcelkit.report.quote_document import QuoteDocument, TierSection, VariantSection
 from parcelkit.report.text import grouped, rupiah
@@ -324,6 +324,8 @@ def _signatures(pdf: _PenawaranPDF, doc: QuoteDocument) -> None:
 # ------------------------------------------------------------------------------ the appendices
 
 _DETAIL_WIDTHS: Final = (8, 58, 42, 16, 27, 29)
+_DETAIL_LINE: Final = 4.6
+_DETAIL_PAD: Final = 1.0
 _DETAIL_ALIGN: Final = ("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
 
 
@@ -353,7 +355,7 @@ def _details(pdf: _PenawaranPDF, doc: QuoteDocument) -> None:
 
 def _tier(pdf: _PenawaranPDF, tier: TierSection) -> None:
     """A tier's heading, its variants and its subtotal; the heading stays with its first table."""
-    _keep_together(pdf, 12 + _variant_height(tier.variants[0]) if tier.variants else 20)
+    _keep_together(pdf, 12 + _variant_height(pdf, tier.variants[0]) if tier.variants else 20)
     pdf.ln(3)
     pdf.text_line(
         f"Paket {tier.name}: {grouped(tier.parcels)} parsel, "
@@ -380,7 +382,7 @@ def _tier(pdf: _PenawaranPDF, tier: TierSection) -> None:
 
 def _variant(pdf: _PenawaranPDF, variant: VariantSection) -> None:
     """One variant's table; it starts on a new page if it would not fit the rest of this one."""
-    _keep_together(pdf, _variant_height(variant))
+    _keep_together(pdf, _variant_height(pdf, variant))
     pdf.set_font(FONT, "", 9)
     caption = (
         f"Varian {variant.number}: {grouped(variant.parcels)} parsel "
@@ -391,8 +393,8 @@ def _variant(pdf: _PenawaranPDF, variant: VariantSection) -> None:
         text_align=_DETAIL_ALIGN,
         headings_style=_HEADINGS,
         num_heading_rows=2,
-        line_height=4.6,
-        padding=(1, 1.5),
+        line_height=_DETAIL_LINE,
+        padding=(_DETAIL_PAD, 1.5),
     ) as table:
         table.row().cell(caption, colspan=6, align="LEFT")
         table.row(("No", "Uraian", "Produsen", "Jumlah", "Harga Satuan", "Total"))
@@ -412,9 +414,34 @@ def _variant(pdf: _PenawaranPDF, variant: VariantSection) -> None:
         row.cell(rupiah(variant.price))
 
 
-def _variant_height(variant: VariantSection) -> float:
-    """About how tall a variant's table is: its lines, two heading rows and the price row."""
-    return 6.0 * (len(variant.lines) + 3)
+def _variant_height(pdf: _PenawaranPDF, variant: VariantSection) -> float:
+    """About how tall a variant's table is: two heading rows, its lines, the price row.
+
+    A line whose product or producer name is wider than its column wraps, so
+    it counts once per line of the longer of the two, as fpdf2 would break them.
+    """
+    pdf.set_font(FONT, "", 9)
+
+    def wrapped(text: str, width: float) -> int:
+        lines = pdf.multi_cell(
+            width - 3 + 2 * pdf.c_margin,
+            _DETAIL_LINE,
+            latin1(text),
+            dry_run=True,
+            output=MethodReturnValue.LINES,
+        )
+        return len(lines) if isinstance(lines, list) else 1
+
+    lines = sum(
+        max(
+            1,
+            wrapped(line.description, _DETAIL_WIDTHS[1]),
+            wrapped(line.producer, _DETAIL_WIDTHS[2]),
+        )
+        for line in variant.lines
+    )
+    rows = len(variant.lines) + 3
+    return lines * _DETAIL_LINE + 3 * _DETAIL_LINE + rows * 2 * _DETAIL_PAD
 
 
 def _keep_together(pdf: _PenawaranPDF, height: float) -> None:
