@@ -112,3 +112,18 @@ def test_budget_suggestion_is_the_cheapest_parcel(catalog: Catalog) -> None:
     (suggestion,) = [s for s in result.suggestions if s.rule == "budget"]
     just_below = apply(request, suggestion.model_copy(update={"value": suggestion.value - 1}))
     assert quote(catalog, just_below, time_limit=10).status == Status.INFEASIBLE
+
+
+def test_budget_below_every_product_of_a_category_is_the_budget() -> None:
+    """A budget that affords no beverage at all says budget, not min_order or stock."""
+    from parcelkit.data import karawang_catalog
+
+    karawang = karawang_catalog()
+    request = _request(parcels=450, budget=40_000, categories={"beverage": (1, 2)})
+    result = quote(karawang, request, time_limit=10)
+    assert result.status == Status.INFEASIBLE
+    text = " ".join(result.reasons)
+    assert "over the budget of Rp40.000" in text, text
+    assert "min_order" not in text and "stock" not in text, text
+    (suggestion,) = [s for s in result.suggestions if s.rule == "budget"]
+    assert quote(karawang, apply(request, suggestion), time_limit=10).served

@@ -102,8 +102,14 @@ def _check_categories(
         in_category = [p for p in catalog.products if p.category == category]
         why: dict[str, list[Product]] = {}
         for product in in_category:
-            rule = product_exclusion(product, spec.rules, stock[product.sku]) or "min_order"
+            rule = product_exclusion(product, spec.rules, stock[product.sku]) or (
+                "budget" if product.price > _room(spec) else "min_order"
+            )
             why.setdefault(rule, []).append(product)
+        if "budget" in why:
+            # The budget is what to change, and by how much only a whole parcel
+            # says: the solver-based explanation prices the cheapest valid one.
+            continue
         listed = ", ".join(
             f"{len(products)} by {RULE_WORDS.get(rule, rule)}"
             + (
@@ -148,6 +154,12 @@ def _check_categories(
             )
 
 
+def _room(spec: TierSpec) -> int:
+    """What one parcel's budget leaves for items, next to the fees and the cheapest box."""
+    cheapest_box = min((p.price for p in spec.packaging), default=0)
+    return spec.budget - spec.fees - cheapest_box
+
+
 def _check_packaging(
     catalog: Catalog, tier: Tier, spec: TierSpec, stock: Mapping[str, int], found: Diagnosis
 ) -> None:
@@ -183,6 +195,8 @@ def _check_stock(tier: Tier, spec: TierSpec, stock: Mapping[str, int], found: Di
         if low == 0:
             continue
         have = sum(stock[p.sku] for p in spec.products if p.category == category)
+        if have == 0:  # nothing the budget affords: not a stock question (see above)
+            return
         limits.append((have // low, f"category '{category}' ({have} units)"))
     served, what = min(limits)
     if served >= tier.parcels:
