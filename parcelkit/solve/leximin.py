@@ -162,7 +162,7 @@ def producer_levels(season: Season, answer: Answer, fair: Fairness) -> dict[str,
 
 def short_producers(season: Season, lp: SeasonLP, best: Answer, fair: Fairness) -> set[str]:
     """Active producers the current plan pays less than the LP's level."""
-    level = lp.level.solution_value()
+    level = lp.level_value()
     revenue = answer_revenue(season, best)
     return {
         j for j in fair.active if revenue.get(j, 0) * fair.scale < level * fair.weights[j] * 0.999

@@ -86,6 +86,9 @@ class SeasonLP:
         self.stage = "serve"
         self.last_counts: list[tuple[Column, float]] = []
         self.last_served: list[float] = [0.0] * len(self.request_parcels)
+        self.solved = False
+        """Whether the last `solve` ended optimal: only then may values and duals be read
+        (ortools logs an error on stderr for each read after a failed solve)."""
         self._build()
 
     def _build(self) -> None:
@@ -216,9 +219,13 @@ class SeasonLP:
         bound (the smallest of the active producers' ``caps``), those whose
         cap it is.
         """
-        priced = [j for j in sorted(self.active) if self.fair_rows[j].dual_value() < -tolerance]
+        priced = [
+            j
+            for j in sorted(self.active)
+            if self.solved and self.fair_rows[j].dual_value() < -tolerance
+        ]
         top = self.level.ub()
-        if self.level.solution_value() >= top * (1 - 1e-9):
+        if self.level_value() >= top * (1 - 1e-9):
             priced += [j for j in sorted(self.active) if caps[j] <= top * (1 + 1e-9)]
         return sorted(set(priced))
 
@@ -231,6 +238,7 @@ class SeasonLP:
         its limit. The positive columns of the last good solve are kept for
         `counts`.
         """
+        self.solved = False
         if not self._time_left():
             return None
         status = self.solver.Solve()
@@ -247,11 +255,16 @@ class SeasonLP:
             else:
                 log.debug("season master LP: the deadline stopped GLOP")
             return None
+        self.solved = True
         self.last_counts = [
             (c, c.var.solution_value()) for c in self.columns if c.var.solution_value() > 1e-9
         ]
         self.last_served = [var.solution_value() for var in self.served]
         return Duals(self, self.solver.Objective().Value() / self.scale())
+
+    def level_value(self) -> float:
+        """The fairness level F of the last solve; 0 when it did not end optimal."""
+        return self.level.solution_value() if self.solved else 0.0
 
     def _time_left(self) -> bool:
         """Set GLOP's time limit to what is left before the deadline; False if nothing is."""

@@ -366,7 +366,7 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             work = (
                 fairness_work * FIRST_ROUND_SHARE if done == 0 else fairness_work / (rounds - done)
             )
-        target = int(lp.level.solution_value()) if kind == "fairness" else 0
+        target = int(lp.level_value()) if kind == "fairness" else 0
         unpaid = sum(1 for v in producer_levels(season, best, fair).values() if v == 0)
         result, searched, wall = _search(season, model, kind, work, target if unpaid > 1 else 0)
         if kind == "fairness":
