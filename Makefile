@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install dev lint format clean
+.PHONY: demo test install dev lint docs format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ lint: dev
 	$(BIN)/ruff format --check parcelkit tests benchmarks scripts
 	$(BIN)/mypy parcelkit
 
+# The documentation site must build without a warning (built outside the tree).
+docs: dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir "$$(mktemp -d)"
+
 # The tests, then every tutorial notebook in examples/ executed top to bottom (nbmake).
-test: lint
+test: lint docs
 	$(BIN)/pytest -q --nbmake tests examples
 
 format: dev

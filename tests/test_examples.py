@@ -14,7 +14,7 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 def test_the_tutorials_are_there() -> None:
     """The four planner tutorials the documentation points to exist."""
     names = {path.stem for path in NOTEBOOKS}
-    assert {"spreadsheet"} <= names
+    assert {"quote", "season", "fairness", "spreadsheet"} <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
