@@ -39,6 +39,19 @@ def example_request(spec_examples: Path, index: int = 0) -> dict[str, Any]:
     return request
 
 
+def quote_example(spec_examples: Path, *options: str | Path) -> Result:
+    """Quote REQ-0003 of the spec's example season with ``options``, quickly."""
+    return invoke(
+        "quote",
+        spec_examples / "catalog.json",
+        spec_examples / "requests.json",
+        "--request-id",
+        "REQ-0003",
+        *options,
+        *FAST,
+    )
+
+
 def write_json(path: Path, document: object) -> Path:
     """Write ``document`` as JSON and return the path."""
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -187,16 +200,7 @@ def test_quote_json_parses_as_a_quote(spec_examples: Path, tmp_path: Path) -> No
 def test_quote_summary_and_output_file(spec_examples: Path, tmp_path: Path) -> None:
     """Without ``--json`` a readable summary is printed; ``-o`` writes the JSON file."""
     out = tmp_path / "quote.json"
-    result = invoke(
-        "quote",
-        spec_examples / "catalog.json",
-        spec_examples / "requests.json",
-        "--request-id",
-        "REQ-0003",
-        "-o",
-        out,
-        *FAST,
-    )
+    result = quote_example(spec_examples, "-o", out)
     no_crash(result)
     assert result.exit_code == 0, result.output
     assert "REQ-0003" in result.stdout and "Rp" in result.stdout
@@ -209,18 +213,7 @@ def test_quote_writes_the_penawaran_as_pdf_and_html(spec_examples: Path, tmp_pat
     from pypdf import PdfReader
 
     pdf, html = tmp_path / "penawaran.pdf", tmp_path / "penawaran.html"
-    result = invoke(
-        "quote",
-        spec_examples / "catalog.json",
-        spec_examples / "requests.json",
-        "--request-id",
-        "REQ-0003",
-        "--pdf",
-        pdf,
-        "--html",
-        html,
-        *FAST,
-    )
+    result = quote_example(spec_examples, "--pdf", pdf, "--html", html)
     no_crash(result)
     assert result.exit_code == 0, result.output
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
@@ -247,16 +240,7 @@ def test_quote_penawaran_unwritable_is_bad_input(spec_examples: Path, tmp_path: 
     """A document path that cannot be written is bad input (exit 2), not a traceback."""
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
-    result = invoke(
-        "quote",
-        spec_examples / "catalog.json",
-        spec_examples / "requests.json",
-        "--request-id",
-        "REQ-0003",
-        "--html",
-        blocker / "penawaran.html",
-        *FAST,
-    )
+    result = quote_example(spec_examples, "--html", blocker / "penawaran.html")
     no_crash(result)
     assert result.exit_code == 2, result.output
     assert "cannot write it" in result.output

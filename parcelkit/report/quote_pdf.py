@@ -340,17 +340,22 @@ def _details(pdf: _PenawaranPDF, doc: QuoteDocument) -> None:
         _tier(pdf, tier)
     pdf.ln(3)
     pdf.set_font(FONT, "B", 10)
+    _sum_row(pdf, "TOTAL", doc.total, line_height=5.5)
+    _terbilang(pdf, doc)
+
+
+def _sum_row(pdf: _PenawaranPDF, label: str, amount: int, *, line_height: float) -> None:
+    """A one-row table of a label and an amount across the page, shaded as a sum."""
     with pdf.table(
         col_widths=(140, 40),
         text_align=("LEFT", "RIGHT"),
         first_row_as_headings=False,
-        line_height=5.5,
+        line_height=line_height,
         padding=(1.2, 1.8),
     ) as table:
         row = table.row(style=_SUM)
-        row.cell("TOTAL")
-        row.cell(rupiah(doc.total))
-    _terbilang(pdf, doc)
+        row.cell(latin1(label))
+        row.cell(rupiah(amount))
 
 
 def _tier(pdf: _PenawaranPDF, tier: TierSection) -> None:
@@ -368,16 +373,8 @@ def _tier(pdf: _PenawaranPDF, tier: TierSection) -> None:
         _variant(pdf, variant)
         pdf.ln(3)
     pdf.set_font(FONT, "", 9)
-    with pdf.table(
-        col_widths=(140, 40),
-        text_align=("LEFT", "RIGHT"),
-        first_row_as_headings=False,
-        line_height=5,
-        padding=(1.2, 1.8),
-    ) as table:
-        row = table.row(style=_SUM)
-        row.cell(latin1(f"Subtotal paket {tier.name}: {grouped(tier.parcels)} parsel"))
-        row.cell(rupiah(tier.subtotal))
+    label = f"Subtotal paket {tier.name}: {grouped(tier.parcels)} parsel"
+    _sum_row(pdf, label, tier.subtotal, line_height=5)
 
 
 def _variant(pdf: _PenawaranPDF, variant: VariantSection) -> None:
