@@ -155,7 +155,6 @@ class _Season:
     orders: tuple[PurchaseOrder, ...]
     company_sheets: dict[str, str]
     order_sheets: dict[str, str]
-    has_unserved: bool
 
 
 def _companies(plan: SeasonPlan, requests: Sequence[Request]) -> dict[str, _Company]:
@@ -217,7 +216,6 @@ def _season(plan: SeasonPlan, catalog: Catalog, requests: Sequence[Request]) -> 
         orders=orders,
         company_sheets={q.request_id: n for q, n in zip(plan.quotes, company_names, strict=True)},
         order_sheets={o.producer_id: n for o, n in zip(orders, order_names, strict=True)},
-        has_unserved=bool(plan.unserved),
     )
 
 
@@ -815,7 +813,7 @@ def plan_workbook(
         (PRODUCERS_SHEET, _write_producers),
         (COMPANIES_SHEET, _write_companies),
     ]
-    if season.has_unserved:
+    if plan.unserved:
         writers.append((UNSERVED_SHEET, _write_unserved))
     writers.append((ORDERS_SHEET, _write_orders_overview))
     for name, write in writers:
