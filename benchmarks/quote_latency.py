@@ -5,9 +5,11 @@ Run by hand (not part of ``make test``)::
     .venv/bin/python benchmarks/quote_latency.py [--synthetic 60] [--time-limit 10] [--json F]
 
 For each request it records the wall time of `parcelkit.solve.quote` (the
-solve alone, imports excluded), the status, and the largest stage gap. It
-prints median and p95 wall time, status counts and the gaps, and checks every
-served quote with `parcelkit.verify.check_quote`.
+solve alone, imports excluded), the status, and each stage's gap and
+objective. It prints median and p95 wall time, status counts, the gaps and
+what each stage reached in all (the sum over quotes: rupiah, weighted
+producers, preference score; compare it between two versions on the same
+requests), and checks every served quote with `parcelkit.verify.check_quote`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Row:
     wall_s: float
     gaps: dict[str, float | None]
     """Gap per stage name (value, spread, preferences)."""
+    objectives: dict[str, float | None]
+    """What each stage reached: rupiah, weighted producers, preference score."""
     violations: int
 
 
@@ -86,6 +90,7 @@ def measure(catalog: Catalog, request: Request, kind: str, time_limit: float) ->
         status=result.status.value,
         wall_s=round(wall, 4),
         gaps={s.name: s.gap for s in result.solver.stages},
+        objectives={s.name: s.objective for s in result.solver.stages},
         violations=violations,
     )
 
@@ -110,9 +115,11 @@ def summarize(rows: list[Row]) -> str:
             continue
         within = sum(1 for g in known if g <= 0.01)
         median = statistics.median(known) if known else float("nan")
+        reached = sum(r.objectives[stage] or 0 for r in rows if stage in r.objectives)
         lines.append(
             f"{stage} stage: {len(gaps)} run, {within} within 1 % of the bound, "
-            f"median gap {median:.4f}, no gap known {len(gaps) - len(known)}"
+            f"median gap {median:.4f}, no gap known {len(gaps) - len(known)}, "
+            f"reached in all {reached:,.0f}"
         )
     lines.append(f"violations found by verify: {sum(r.violations for r in rows)}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ no longer reproducible and says so.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
@@ -71,6 +71,16 @@ def _relative_gap(objective: float, bound: float) -> float:
     return min(1.0, abs(bound - objective) / scale)
 
 
+def _wall_clock_stopped(
+    solver: cp_model.CpSolver, code: cp_model.CpSolverStatus, limits: Limits
+) -> bool:
+    """True when a search ended unproven before its deterministic work was spent."""
+    return (
+        code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+        and solver.response_proto.deterministic_time < 0.99 * limits.work_per_stage
+    )
+
+
 def parameters(
     limits: Limits, *, presolve: bool = True, linearization: int = 2
 ) -> cp_model.CpSolver:
@@ -114,6 +124,9 @@ class StagedSolve:
         bound: int | None = None,
         hint: Mapping[cp_model.IntVar, int] | None = None,
         work: float | None = None,
+        focus: Sequence[cp_model.IntVar] = (),
+        focus_work: float | None = None,
+        wider: bool = True,
     ) -> StageOutcome:
         """Maximize ``objective`` with the earlier stages held.
 
@@ -123,6 +136,14 @@ class StagedSolve:
         first (a solve with those variables fixed), and when it reaches the
         bound no search is needed. Otherwise the search starts from the best
         solution known, the completed hint or the last stage's.
+
+        ``focus`` names variables whose values shape the model most (a quote's
+        parcel counts): with them fixed at the best solution's values the rest
+        is a far easier model, so a first search of that neighbourhood (with
+        ``focus_work``, by default ``work``) comes before the search of the
+        whole model. Without ``wider`` that search of the whole model is left
+        out once the neighbourhood was searched: the best solution known then
+        stands, with ``bound`` as the stage's bound.
         """
         self.model.maximize(objective)
         if bound is not None:
@@ -131,8 +152,14 @@ class StagedSolve:
             outcome = StageOutcome(name, Status.OPTIMAL, bound, bound, wall_clock_stopped=False)
             self.outcomes.append(outcome)
             return outcome
-        self._hint_last()
         limits = self.limits if work is None else replace(self.limits, work_per_stage=work)
+        focus_stopped = False
+        if focus and self._covers_model():
+            around = limits if focus_work is None else replace(limits, work_per_stage=focus_work)
+            reached, focus_stopped = self._search_around(focus, objective, bound, around)
+            if reached or not wider:
+                return self._stand(name, objective, bound, focus_stopped)
+        self._hint_last()
         while True:
             solver = parameters(limits, linearization=self.linearization)
             code = solver.solve(self.model)
@@ -143,10 +170,7 @@ class StagedSolve:
             if status != Status.UNKNOWN or self.solution is not None or limits.remaining() <= 0:
                 break
             limits = replace(limits, work_per_stage=limits.work_per_stage * ESCALATION)
-        stopped = (
-            status in (Status.FEASIBLE, Status.UNKNOWN)
-            and solver.response_proto.deterministic_time < 0.99 * limits.work_per_stage
-        )
+        stopped = focus_stopped or _wall_clock_stopped(solver, code, limits)
         objective_value: float | None = None
         bound_value: float | None = bound
         if status in (Status.OPTIMAL, Status.FEASIBLE):
@@ -156,11 +180,19 @@ class StagedSolve:
             bound_value = searched if bound is None else min(searched, bound)
         elif status == Status.UNKNOWN and self._covers_model():
             # The search found nothing new; the completed hint it started from stands.
-            status = Status.FEASIBLE
-            objective_value = self.value(objective)
-            if bound_value is not None and objective_value >= bound_value:
-                status = Status.OPTIMAL
+            return self._stand(name, objective, bound, stopped)
         outcome = StageOutcome(name, status, objective_value, bound_value, stopped)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _stand(
+        self, name: str, objective: cp_model.LinearExprT, bound: int | None, stopped: bool
+    ) -> StageOutcome:
+        """End the stage with the kept solution: optimal only if it reaches ``bound``."""
+        reached = self.value(objective)
+        proven = bound is not None and reached >= bound
+        status = Status.OPTIMAL if proven else Status.FEASIBLE
+        outcome = StageOutcome(name, status, reached, bound, stopped)
         self.outcomes.append(outcome)
         return outcome
 
@@ -180,6 +212,36 @@ class StagedSolve:
             return False
         self._keep(solver)
         return bound is not None and int(solver.value(objective)) >= bound
+
+    def _search_around(
+        self,
+        focus: Sequence[cp_model.IntVar],
+        objective: cp_model.LinearExprT,
+        bound: int | None,
+        limits: Limits,
+    ) -> tuple[bool, bool]:
+        """Search with ``focus`` fixed at the kept solution's values.
+
+        The neighbourhood is a restriction of the model (same variables, more
+        rows), so what it finds is a solution of the model; it is kept only
+        when it is better than the one the search started from. Returns
+        whether it reached ``bound``, and whether the wall clock stopped it.
+        """
+        assert self.solution is not None
+        start = self.value(objective)
+        around = self.model.clone()
+        for var in focus:
+            around.add(around.get_int_var_from_proto_index(var.index) == self.solution[var.index])
+        around.clear_hints()  # type: ignore[no-untyped-call]
+        for index, value in enumerate(self.solution):
+            around.add_hint(around.get_int_var_from_proto_index(index), value)
+        solver = parameters(limits)
+        code = solver.solve(around)
+        stopped = _wall_clock_stopped(solver, code, limits)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.value(objective) <= start:
+            return False, stopped
+        self._keep(solver)
+        return bound is not None and int(solver.value(objective)) >= bound, stopped
 
     def _extend_last(self, objective: cp_model.LinearExprT, bound: int | None) -> bool:
         """Give the last stage's answer values for this stage's new variables.

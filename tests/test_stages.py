@@ -1,0 +1,58 @@
+"""Staged solving: the neighbourhood search a later stage starts with."""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from parcelkit.models import Status
+from parcelkit.solve.stages import Limits, StagedSolve
+
+
+def _staged() -> tuple[StagedSolve, cp_model.IntVar, cp_model.IntVar]:
+    """x + y <= 10 with a first stage that leaves x = 0, y = 5."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 10, "x")
+    y = model.new_int_var(0, 10, "y")
+    model.add(x + y <= 10)
+    staged = StagedSolve(model, Limits(work_per_stage=1.0, deadline=time.monotonic() + 30))
+    staged.run("first", -x, bound=0, hint={x: 0, y: 5})
+    assert (staged.value(x), staged.value(y)) == (0, 5)
+    return staged, x, y
+
+
+def test_neighbourhood_keeps_focus_fixed_and_improves() -> None:
+    """With y fixed at the kept solution's 5, the best neighbour is x = 5."""
+    staged, x, y = _staged()
+    staged.model.maximize(3 * x + y)
+    reached, stopped = staged._search_around([y], 3 * x + y, None, staged.limits)
+    assert not reached and not stopped
+    assert (staged.value(x), staged.value(y)) == (5, 5)
+
+
+def test_neighbourhood_that_reaches_the_bound_proves_the_stage() -> None:
+    """A stage whose neighbourhood reaches the proven bound is optimal with no wider search."""
+    staged, x, y = _staged()
+    outcome = staged.run("second", x, bound=5, focus=[y])
+    assert outcome.status == Status.OPTIMAL
+    assert outcome.objective == outcome.bound == 5
+    assert staged.value(y) == 5
+
+
+def test_neighbourhood_no_better_than_the_start_is_not_kept() -> None:
+    """When fixing the focus leaves nothing better, the solution searched from stands."""
+    staged, x, y = _staged()
+    staged.model.maximize(3 * x + y)
+    reached, _ = staged._search_around([x, y], 3 * x + y, None, staged.limits)
+    assert not reached
+    assert (staged.value(x), staged.value(y)) == (0, 5)
+
+
+def test_wider_search_follows_the_neighbourhood() -> None:
+    """After the neighbourhood the whole model is searched: y may then move too."""
+    staged, x, y = _staged()
+    outcome = staged.run("second", 3 * x + y, focus=[y])
+    assert outcome.status == Status.OPTIMAL
+    assert outcome.objective == 30
+    assert (staged.value(x), staged.value(y)) == (10, 0)
