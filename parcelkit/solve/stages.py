@@ -124,7 +124,7 @@ class StagedSolve:
         bound: int | None = None,
         hint: Mapping[cp_model.IntVar, int] | None = None,
         work: float | None = None,
-        focus: Sequence[cp_model.IntVar] = (),
+        focus: Sequence[Sequence[cp_model.IntVar]] = (),
         focus_work: float | None = None,
         wider: bool = True,
     ) -> StageOutcome:
@@ -137,13 +137,14 @@ class StagedSolve:
         bound no search is needed. Otherwise the search starts from the best
         solution known, the completed hint or the last stage's.
 
-        ``focus`` names variables whose values shape the model most (a quote's
-        parcel counts): with them fixed at the best solution's values the rest
-        is a far easier model, so a first search of that neighbourhood (with
-        ``focus_work``, by default ``work``) comes before the search of the
-        whole model. Without ``wider`` that search of the whole model is left
-        out once the neighbourhood was searched: the best solution known then
-        stands, with ``bound`` as the stage's bound.
+        ``focus`` lists neighbourhoods, each a set of variables that shape the
+        model most (a quote's parcel counts, or its parcels' contents): with
+        them fixed at the best solution's values the rest is a far easier
+        model. Each neighbourhood is searched in turn (with ``focus_work``, by
+        default ``work``), around the best solution so far, before the search
+        of the whole model. Without ``wider`` that search of the whole model
+        is left out once a neighbourhood was searched: the best solution known
+        then stands, with ``bound`` as the stage's bound.
         """
         self.model.maximize(objective)
         if bound is not None:
@@ -156,7 +157,11 @@ class StagedSolve:
         focus_stopped = False
         if focus and self._covers_model():
             around = limits if focus_work is None else replace(limits, work_per_stage=focus_work)
-            reached, focus_stopped = self._search_around(focus, objective, bound, around)
+            for fixed in focus:
+                reached, stopped_here = self._search_around(fixed, objective, bound, around)
+                focus_stopped |= stopped_here
+                if reached:
+                    break
             if reached or not wider:
                 return self._stand(name, objective, bound, focus_stopped)
         self._hint_last()
