@@ -1,4 +1,4 @@
-"""Staged solving: the neighbourhood search a later stage starts with."""
+"""Staged solving: the neighbourhood searches a stage starts with."""
 
 from __future__ import annotations
 

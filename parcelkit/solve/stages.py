@@ -227,6 +227,8 @@ class StagedSolve:
     ) -> tuple[bool, bool]:
         """Search with ``focus`` fixed at the kept solution's values.
 
+        It maximizes the model's objective, which `run` has set to ``objective``.
+
         The neighbourhood is a restriction of the model (same variables, more
         rows), so what it finds is a solution of the model; it is kept only
         when it is better than the one the search started from. Returns
