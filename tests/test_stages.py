@@ -1,4 +1,4 @@
-"""Staged solving: the neighbourhood searches a stage starts with."""
+"""Staged solving: the neighbourhood searches a stage starts with, and its candidates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import time
 
 from ortools.sat.python import cp_model
 
+from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Status
+from parcelkit.solve.answer import read_tier
+from parcelkit.solve.eligibility import available_stock
+from parcelkit.solve.quote import _as_fill, _completed_hint, request_specs
+from parcelkit.solve.quote_model import build_quote_model
 from parcelkit.solve.stages import Limits, StagedSolve
 
 
@@ -69,3 +74,25 @@ def test_neighbourhoods_are_searched_in_turn_around_the_best() -> None:
     assert (staged.value(x), staged.value(y)) == (10, 10)
     assert outcome.status == Status.FEASIBLE  # no bound was given, so nothing is proven
     assert outcome.objective == 20
+
+
+def test_later_candidate_missing_a_tier_keeps_that_tier_as_it_was() -> None:
+    """A later stage's candidate that fills only some tiers is fixed in full:
+    the other tiers keep the last stage's parcels, so checking it needs no search."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if len(r.tiers) >= 2)
+    stock = available_stock(catalog, None)
+    specs = request_specs(catalog, request, stock, {})
+    qm = build_quote_model(catalog, request, specs, stock, {}, {})
+    staged = StagedSolve(qm.model, Limits(work_per_stage=0.5, deadline=time.monotonic() + 60))
+    staged.run("value", qm.value())
+    assert staged.solution is not None
+    reached = staged.value(qm.value())
+    first, *rest = qm.tiers
+    fills = {first.tier.name: _as_fill(read_tier(staged, first))}
+
+    hint = _completed_hint(qm, staged, fills)
+
+    assert all(hint[var] == staged.solution[var.index] for var in qm.decisions(rest))
+    assert all(var in hint for var in qm.decisions([first]))
+    assert staged._complete(hint, qm.value(), reached)

@@ -65,15 +65,15 @@ class QuoteModel:
         """Every slot's parcel count."""
         return [n for slots in self.tiers for n in slots.counts]
 
-    def contents(self) -> list[cp_model.IntVar]:
-        """Every slot's contents: whether it is used, its packaging, its units (unary steps)."""
-        literals: list[cp_model.IntVar] = []
-        for slots in self.tiers:
-            for composition in slots.slots:
-                literals.append(composition.active)
-                literals.extend(composition.packaging.values())
-                literals.extend(step for chain in composition.steps.values() for step in chain)
-        return literals
+    def contents(self, tiers: Sequence[TierSlots] | None = None) -> list[cp_model.IntVar]:
+        """Every slot's contents (of ``tiers``, by default all): whether it is
+        used, its packaging, its units (unary steps)."""
+        chosen = self.tiers if tiers is None else tiers
+        return [var for slots in chosen for c in slots.slots for var in _contents(c)]
+
+    def decisions(self, tiers: Sequence[TierSlots]) -> list[cp_model.IntVar]:
+        """The variables that decide ``tiers``: their slots' counts and contents."""
+        return [n for slots in tiers for n in slots.counts] + self.contents(tiers)
 
     def hint(
         self, fills: Mapping[str, Sequence[tuple[ParcelContents, int]]]
@@ -100,6 +100,11 @@ class QuoteModel:
                 for package_id, chosen in composition.packaging.items():
                     hint[chosen] = int(package_id == package)
         return hint
+
+
+def _contents(composition: Composition) -> list[cp_model.IntVar]:
+    steps = [step for chain in composition.steps.values() for step in chain]
+    return [composition.active, *composition.packaging.values(), *steps]
 
 
 def build_quote_model(
