@@ -76,6 +76,10 @@ solve. Most first stages are proven without a search (the candidate reaches the
 best-parcel bound); the rest mostly end within 1 % of it by then (measured with
 benchmarks/quote_latency.py)."""
 
+LOWER_WINDOWS = 3
+"""Price windows the value stage's candidate tries below the best parcel's, one
+after another, when a tier cannot be filled near the best price."""
+
 LATER_STAGE_WORK = 0.05
 """Deterministic seconds for a later stage's search of the whole model, run only
 when no answer to search around is known (its neighbourhood search, with
@@ -404,6 +408,9 @@ def _fills(
     Tiers in ``keep`` are booked first, as they are; the others must then lift
     any sku those leave below its min_order. A tier that cannot be filled is
     left out: completing the hint then solves for it, with the others fixed.
+
+    The value stage's candidate tries lower price windows for a tier that
+    cannot be filled near its best parcel (`_windows_below`).
     """
     owner = owners(run.catalog)
     short = {p.sku: max(0, p.min_order - run.ordered.get(p.sku, 0)) for p in run.catalog.products}
@@ -416,15 +423,31 @@ def _fills(
         if tier.name not in windows or tier.name in fills:
             continue
         spec = run.specs[tier.name]
-        fill = fill_tier(spec, tier.parcels, windows[tier.name], ledger, owner, run.limits, aims)
-        if fill is None and not aims.order:
-            # The value stage's candidate: when nothing near the best parcel
-            # fits what is left, any valid price will do for a start.
-            every_price = Window(spec.price_low, spec.price_high)
-            fill = fill_tier(spec, tier.parcels, every_price, ledger, owner, run.limits, aims)
-        if fill is not None:
-            fills[tier.name] = fill
+        tries = [windows[tier.name]]
+        if not aims.order:
+            # When nothing near the best parcel fits what is left, the next
+            # window down, and so on.
+            tries += _windows_below(spec, windows[tier.name])
+        for window in tries:
+            fill = fill_tier(spec, tier.parcels, window, ledger, owner, run.limits, aims)
+            if fill is not None:
+                fills[tier.name] = fill
+                break
     return fills
+
+
+def _windows_below(spec: TierSpec, top: Window) -> list[Window]:
+    """Up to `LOWER_WINDOWS` price windows below ``top``, each as wide as the
+    variant price spread allows, then every price left below them."""
+    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    windows: list[Window] = []
+    high = top.low - 1
+    while high >= spec.price_low and len(windows) < LOWER_WINDOWS:
+        windows.append(Window(max(spec.price_low, ceil(high / ratio)), high))
+        high = windows[-1].low - 1
+    if high >= spec.price_low:
+        windows.append(Window(spec.price_low, high))
+    return windows
 
 
 def _later_fills(
