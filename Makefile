@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install dev lint docs format clean
+.PHONY: demo test notebooks install dev lint docs format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,14 @@ lint: dev
 docs: dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir "$$(mktemp -d)"
 
-# The tests, then every tutorial notebook in examples/ executed top to bottom (nbmake).
+# The tests. The documentation build before them executes every tutorial notebook
+# (docs/tutorials/ holds the same files as examples/, a test checks), so the
+# notebooks are not run a second time here; `make notebooks` runs them alone.
 test: lint docs
-	$(BIN)/pytest -q --nbmake tests examples
+	$(BIN)/pytest -q tests
+
+notebooks: dev
+	$(BIN)/pytest -q --nbmake examples
 
 format: dev
 	$(BIN)/ruff check --fix parcelkit tests benchmarks scripts

@@ -1,4 +1,8 @@
-"""Tests of the tutorial notebooks in examples/ (they are executed by nbmake in `make test`)."""
+"""Tests of the tutorial notebooks in examples/.
+
+`make test` executes them in the documentation build (from docs/tutorials/,
+which must hold the same files); `make notebooks` executes them with nbmake.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+TUTORIALS = REPO / "docs" / "tutorials"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 
@@ -15,6 +21,15 @@ def test_the_tutorials_are_there() -> None:
     """The four planner tutorials the documentation points to exist."""
     names = {path.stem for path in NOTEBOOKS}
     assert {"quote", "season", "fairness", "spreadsheet"} <= names
+
+
+def test_the_documentation_executes_the_same_notebooks() -> None:
+    """docs/tutorials/ holds exactly the notebooks of examples/, byte for byte:
+    the documentation build executes those, so it runs what the planners read."""
+    tutorials = sorted(TUTORIALS.glob("*.ipynb"))
+    assert [p.name for p in tutorials] == [p.name for p in NOTEBOOKS]
+    for example, tutorial in zip(NOTEBOOKS, tutorials, strict=True):
+        assert example.read_bytes() == tutorial.read_bytes(), tutorial.name
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
