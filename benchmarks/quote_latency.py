@@ -9,7 +9,8 @@ solve alone, imports excluded), the status, and each stage's gap and
 objective. It prints median and p95 wall time, status counts, the gaps and
 what each stage reached in all (the sum over quotes: rupiah, weighted
 producers, preference score; compare it between two versions on the same
-requests), and checks every served quote with `parcelkit.verify.check_quote`.
+requests), the quotes the wall clock stopped (their answers depend on the
+machine's speed), and checks every served quote with `parcelkit.verify.check_quote`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class Row:
     objectives: dict[str, float | None]
     """What each stage reached: rupiah, weighted producers, preference score."""
     violations: int
+    deterministic: bool = True
+    """False when the wall-clock cap, not the work limit, stopped a stage."""
 
 
 def synthetic_requests(catalog: Catalog, count: int, seed: int = 7) -> list[Request]:
@@ -92,6 +95,7 @@ def measure(catalog: Catalog, request: Request, kind: str, time_limit: float) ->
         gaps={s.name: s.gap for s in result.solver.stages},
         objectives={s.name: s.objective for s in result.solver.stages},
         violations=violations,
+        deterministic=result.solver.deterministic,
     )
 
 
@@ -121,6 +125,11 @@ def summarize(rows: list[Row]) -> str:
             f"median gap {median:.4f}, no gap known {len(gaps) - len(known)}, "
             f"reached in all {reached:,.0f}"
         )
+    stopped = [r.request_id for r in rows if not r.deterministic]
+    lines.append(
+        f"stopped by the wall clock (not reproducible): {len(stopped)}"
+        + (f" ({', '.join(stopped)})" if stopped else "")
+    )
     lines.append(f"violations found by verify: {sum(r.violations for r in rows)}")
     return "\n".join(lines)
 
