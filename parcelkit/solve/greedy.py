@@ -493,7 +493,7 @@ class _Fill:
         rules = self.job.rules
         taken: Counter[str] = Counter()
         for product in self.job.shelf.ascending:
-            most, _ = self.limit(product, costs[:1])
+            most = self.fits(product)
             span = rules.categories.get(product.category)
             if span is not None:
                 most = min(
@@ -515,7 +515,7 @@ class _Fill:
 
         ``spare`` is `spare_costs`: the budget that must stay free afterwards.
         """
-        most, _blocker = self.limit(product, spare)
+        most = self.fits(product, spare)
         units = min(want, most)
         floor = self.min_order_units(product)
         if units < floor:
@@ -532,6 +532,45 @@ class _Fill:
         self.in_category[product.category] += units
         self.from_producer[product.producer_id] += units
         return units
+
+    def fits(self, product: Product, spare: Sequence[int] = (0,)) -> int:
+        """The most units of ``product`` the parcel takes now: `limit` without its reason.
+
+        Filling calls this millions of times on a Karawang-size season (pricing
+        rounds included), so it only takes the least of the limits; `limit`
+        names the one that binds, for the reasons.
+        """
+        job = self.job
+        rules = job.rules
+        sku = product.sku
+        have = self.qty.get(sku, 0)
+        stock = job.stock
+        most = (stock.left.get(sku, 0) - stock.taken.get(sku, 0)) // job.tier.parcels - have
+        if most <= 0:
+            return 0
+        room = job.tier.budget - self.price
+        package = self.package
+        most = min(
+            most,
+            room // product.price,
+            rules.max_items - self.items,
+            rules.max_same_product - have,
+            (package.capacity_ml - self.volume) // product.volume_ml,
+            (package.max_weight_g - self.weight) // product.weight_g,
+        )
+        if most <= 0:
+            return 0
+        span = rules.categories.get(product.category)
+        if span is not None:
+            most = min(most, span[1] - self.in_category[product.category])
+        cap = rules.max_items_per_producer
+        if cap is not None:
+            most = min(most, cap - self.from_producer[product.producer_id])
+        reserve = len(spare) - 1
+        if reserve:
+            while most > 0 and most * product.price + spare[max(0, reserve - most)] > room:
+                most -= 1
+        return max(0, most)
 
     def limit(self, product: Product, spare: Sequence[int]) -> tuple[int, str]:
         """The most units of ``product`` the parcel takes now, and the limit that binds.
