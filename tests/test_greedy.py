@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from unittest.mock import patch
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from parcelkit.models import (
     TierQuote,
     Variant,
 )
+from parcelkit.solve import greedy
 from parcelkit.solve.answer import with_totals
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.greedy import SeasonChoice, greedy_season
@@ -421,3 +423,21 @@ def test_alone_is_each_request_on_its_own() -> None:
     together = greedy_season(catalog, requests, alone=True)
     one_by_one = [greedy_season(catalog, [request])[0] for request in requests]
     assert together == one_by_one
+
+
+@settings(max_examples=25, deadline=None)
+@given(seasons())
+def test_fast_limit_agrees_with_the_named_one(case: tuple[Catalog, tuple[Request, ...]]) -> None:
+    """`_Fill.fits` (the filling loops' fast path) gives `_Fill.limit`'s units on every call."""
+    catalog, requests = case
+    calls: list[tuple[int, int]] = []
+    fast = greedy._Fill.fits
+
+    def checked(fill: greedy._Fill, product: Product, spare: Sequence[int] = (0,)) -> int:
+        units = fast(fill, product, spare)
+        calls.append((units, fill.limit(product, spare)[0]))
+        return units
+
+    with patch.object(greedy._Fill, "fits", checked):
+        greedy_season(catalog, requests)
+    assert all(units == named for units, named in calls)
