@@ -99,7 +99,12 @@ class SeasonLP:
         self.solver = solver
         # Primal simplex ended ABNORMAL on the sample's value stage (the same
         # LP exported and solved afresh was fine); dual simplex does not.
-        solver.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+        # Without presolve GLOP starts each solve from the last basis (columns
+        # are only ever added): size L's serve LP solves took 0.57 s instead
+        # of 0.98 s each (measured over its first 800 pricing solves).
+        solver.SetSolverSpecificParametersAsString(
+            "use_dual_simplex: true use_preprocessing: false"
+        )
         inf = solver.infinity()
         self.served = [solver.NumVar(0.0, 1.0, f"s{r}") for r in range(len(self.request_parcels))]
         self.level = solver.NumVar(0.0, self.fairness_cap, "F")
