@@ -366,6 +366,44 @@ def test_the_master_lp_stops_at_its_deadline() -> None:
     assert lp(time.monotonic() - 1).solve() is None
 
 
+def test_the_master_lp_counts_its_work_from_glop_iterations() -> None:
+    """`SeasonLP.work` grows with each solve by its iterations (so the same LP, built
+    twice, counts the same work), and a solve from an optimal basis adds nothing."""
+    from parcelkit.solve import master
+    from parcelkit.solve.master import SeasonLP, TierRow
+    from parcelkit.solve.patterns import Pattern
+
+    def solved_twice() -> tuple[float, float, int]:
+        lp = SeasonLP(
+            tiers=[TierRow(0, 10, 0), TierRow(1, 20, 0)],
+            request_parcels=[10, 20],
+            stock={"A": 25, "B": 30},
+            owner={"A": "P1", "B": "P2"},
+            fairness={},
+            fairness_cap=0.0,
+            max_share=None,
+            producers=["P1", "P2"],
+            base={},
+        )
+        for tier in (0, 1):
+            for sku in ("A", "B"):
+                pattern = Pattern("BOX", ((sku, 2),), 10_000, ((sku, 2),), (("P1", 10_000),))
+                lp.add(tier, pattern)
+        lp.set_stage("serve")
+        assert lp.solve() is not None
+        first = lp.work
+        iterations = lp.solver.iterations()
+        assert lp.solve() is not None
+        return first, lp.work, iterations
+
+    first, again, iterations = solved_twice()
+    per_iteration = master.ITERATION_SECONDS + master.COLUMN_ITERATION_SECONDS * 4
+    assert iterations > 0
+    assert first == pytest.approx(iterations * per_iteration)
+    assert again == first
+    assert solved_twice() == (first, again, iterations)
+
+
 def test_the_lift_objective_counts_each_producer_up_to_its_target() -> None:
     # One tier, one variant: three units of A's, or one of each producer's.
     # Max-min prefers the mixed parcel (10 x 10,000 each against 0), and so
