@@ -491,6 +491,7 @@ def _generate(
     members: dict[int, list[int]] = {}
     for t, cls in enumerate(season.class_of):
         members.setdefault(cls, []).append(t)
+    keys = {cls: keys_of(season.tiers[tiers[0]].spec) for cls, tiers in members.items()}
     bound = math.inf
     duals = lp.solve()
     best_lp = 0.0
@@ -506,9 +507,11 @@ def _generate(
         weights: dict[int, dict[str, float]] = {}
         cheap: dict[int, float] = {}
         reach: dict[int, float] = {}
+        # a key's gain does not depend on the tier: worked out once a round
+        gains = duals.weights(prices)
         for cls, tiers in members.items():
             spec = season.tiers[tiers[0]].spec
-            weights[cls] = duals.weights({k: prices[k] for k in keys_of(spec)})
+            weights[cls] = {k: gains[k] for k in keys[cls]}
             cheap[cls] = weight_bound(spec, weights[cls])
             reach[cls] = cheap[cls] + max(duals.tier_constant(t) for t in tiers)
         gain = dict(cheap)
