@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from typing import Any
+from unittest.mock import patch
 
 from ortools.sat.python import cp_model
 
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Status
+from parcelkit.solve import single
 from parcelkit.solve.answer import read_tier
 from parcelkit.solve.eligibility import available_stock
-from parcelkit.solve.quote import _as_fill, _completed_hint, request_specs
+from parcelkit.solve.quote import (
+    CANDIDATE_PROBING,
+    CANDIDATE_WORK,
+    STAGE_WORK,
+    _as_fill,
+    _completed_hint,
+    quote,
+    request_specs,
+)
 from parcelkit.solve.quote_model import build_quote_model
-from parcelkit.solve.stages import Limits, StagedSolve
+from parcelkit.solve.stages import Limits, StagedSolve, parameters
 
 
 def _staged() -> tuple[StagedSolve, cp_model.IntVar, cp_model.IntVar]:
@@ -96,3 +108,28 @@ def test_later_candidate_missing_a_tier_keeps_that_tier_as_it_was() -> None:
     assert all(hint[var] == staged.solution[var.index] for var in qm.decisions(rest))
     assert all(var in hint for var in qm.decisions([first]))
     assert staged._complete(hint, qm.value(), reached)
+
+
+def test_parameters_set_the_probing_level_only_when_asked() -> None:
+    limits = Limits(work_per_stage=0.1, deadline=time.monotonic() + 30)
+    default = parameters(limits).parameters.cp_model_probing_level
+    assert parameters(replace(limits, probing=0)).parameters.cp_model_probing_level == 0
+    assert default == cp_model.CpSolver().parameters.cp_model_probing_level
+
+
+def test_later_candidate_solves_without_probing_and_the_value_candidate_with() -> None:
+    """`CANDIDATE_PROBING` reaches the later stages' single-parcel solves only."""
+    seen: list[tuple[int | None, float]] = []
+    real = parameters
+
+    def spy(limits: Limits, **kwargs: Any) -> cp_model.CpSolver:
+        seen.append((limits.probing, limits.work_per_stage))
+        return real(limits, **kwargs)
+
+    catalog = karawang_catalog()
+    request = karawang_requests()[0]
+    with patch.object(single, "parameters", spy):
+        quote(catalog, request)
+    assert (None, STAGE_WORK) in seen
+    assert (CANDIDATE_PROBING, CANDIDATE_WORK) in seen
+    assert all(probing is None for probing, work in seen if work == STAGE_WORK)

@@ -88,6 +88,16 @@ interleaved on the first 25 sample requests: the same answers on all 25,
 27.6 s -> 26.9 s in all; on a 450 + 50 parcel request (the README's) the quote
 took 1.4 s instead of 2.5 s."""
 
+CANDIDATE_PROBING: int | None = 0
+"""CP-SAT's probing level in those single-parcel solves: none. Within their small
+work, the search then finds better parcels than presolve's probing leaves time for.
+Measured interleaved on the 100 benchmark quotes (`benchmarks/quote_latency.py`'s
+set): preference score 20,349 -> 36,002 on the 26 with preferences, spread 36,770
+-> 36,840 weighted producers, value the same, time the same (77.3 s and 76.5 s).
+Probing off in the value stage's candidate as well was 11 % faster but cost
+SYN-0007 2.8 % of its value; in the spread and preference bounds it changed
+nothing."""
+
 LATER_STAGE_WORK = 0.05
 """Deterministic seconds for a later stage's search of the whole model, run only
 when no answer to search around is known (its neighbourhood search, with
@@ -470,7 +480,11 @@ def _later_fills(
     Tiers that cannot be filled so are kept as the value stage left them (when
     it ran), and the others filled around them.
     """
-    quick = replace(run.limits, work_per_stage=min(run.limits.work_per_stage, CANDIDATE_WORK))
+    quick = replace(
+        run.limits,
+        work_per_stage=min(run.limits.work_per_stage, CANDIDATE_WORK),
+        probing=CANDIDATE_PROBING,
+    )
     fills = _fills(run, windows, later, limits=quick)
     if len(fills) < len(run.request.tiers) and staged.solution is not None:
         kept = {
