@@ -255,14 +255,14 @@ class SeasonLP:
         self.solved = False
         if not self._time_left():
             return None
-        status = self._timed_solve()
+        status = self._counted_solve()
         if status != pywraplp.Solver.OPTIMAL and self._time_left():
             # GLOP has ended ABNORMAL after many incremental changes (seen on
             # the sample's and size S's value stages) on LPs it solves fine
             # when built afresh: rebuild once and try again.
             self._rebuild()
             if self._time_left():
-                status = self._timed_solve()
+                status = self._counted_solve()
         if status != pywraplp.Solver.OPTIMAL:
             if self._time_left():
                 log.warning("season master LP: GLOP status %s, column generation stops", status)
@@ -276,7 +276,7 @@ class SeasonLP:
         self.last_served = [var.solution_value() for var in self.served]
         return Duals(self, self.solver.Objective().Value() / self.scale())
 
-    def _timed_solve(self) -> int:
+    def _counted_solve(self) -> int:
         """One GLOP solve, its estimated seconds added to `work`."""
         status = int(self.solver.Solve())
         per_iteration = ITERATION_SECONDS + COLUMN_ITERATION_SECONDS * len(self.columns)

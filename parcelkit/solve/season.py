@@ -135,8 +135,8 @@ GREEDY_REQUEST_SECONDS: Final = 0.0008
 """Wall seconds greedy takes for one request alone, about: the serve stage's pricing
 rounds on size L measured 0.7 ms a request (M: 0.5 ms), with the filling loops'
 fast limit (`greedy._Fill.fits`). It was 0.002, from before that: the budget then
-ended L's serve column generation after 16 rounds (LP 278,086 parcels); now the
-wall cap does, after 23 (LP 284,640, bound 295,265, the plan serving 286,160)."""
+ended L's serve column generation after 16 rounds (LP 278,086 parcels); with 0.8 ms
+and the LP's own solves counted too (`PRICING_SHARE`), after 20 (LP 284,017)."""
 PRICING_ROUNDS: Final = 12
 """Most column generation rounds per stage (each prices the promising tier classes once)."""
 SERVE_PRICING_ROUNDS: Final = 40
