@@ -40,7 +40,7 @@ def value_window(spec: TierSpec, per_parcel: Fraction, tolerance: Fraction) -> W
     Any two prices in the window are within the tier's variant_price_spread.
     """
     low = max(spec.price_low, ceil((1 - tolerance) * per_parcel))
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    ratio = spec.spread_ratio
     return Window(low, min(spec.price_high, int(low * ratio)))
 
 

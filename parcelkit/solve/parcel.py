@@ -51,6 +51,11 @@ class TierSpec:
         """The most a parcel may cost: the budget."""
         return self.budget
 
+    @property
+    def spread_ratio(self) -> Fraction:
+        """1 + variant_price_spread, exactly: the most one variant may cost over another."""
+        return 1 + Fraction(self.rules.variant_price_spread)
+
 
 @dataclass
 class Guards:

@@ -461,7 +461,7 @@ def _fills(
 def _windows_below(spec: TierSpec, top: Window) -> list[Window]:
     """Up to `LOWER_WINDOWS` price windows below ``top``, each as wide as the
     variant price spread allows, then every price left below them."""
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    ratio = spec.spread_ratio
     windows: list[Window] = []
     high = top.low - 1
     while high >= spec.price_low and len(windows) < LOWER_WINDOWS:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -203,7 +202,7 @@ def _count_if(
 
 def _add_price_spread(model: cp_model.CpModel, spec: TierSpec, slots: list[Composition]) -> None:
     """Within a tier, highest price <= (1 + spread) x lowest, over the used slots."""
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    ratio = spec.spread_ratio
     for a in slots:
         for b in slots:
             if a is b:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from parcelkit.models import Request
 from parcelkit.solve.greedy import SeasonChoice, greedy_season
@@ -177,7 +176,7 @@ def _rounded(
     if not patterns:
         return None
     ranked = sorted(patterns, key=lambda pv: (-pv[1], -pv[0].price, pv[0].package, pv[0].items))
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    ratio = spec.spread_ratio
     kept: list[tuple[Pattern, float]] = []
     for pattern, value in ranked:
         prices = [p.price for p, _ in kept] + [pattern.price]

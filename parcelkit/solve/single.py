@@ -53,7 +53,7 @@ class Window:
 
 def top_window(spec: TierSpec, best_price: int) -> Window:
     """Prices from the best parcel's down to where the variant price spread still holds."""
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    ratio = spec.spread_ratio
     return Window(max(spec.price_low, ceil(best_price / ratio)), best_price)
 
 
@@ -122,7 +122,7 @@ def fill_tier(
     aims = aims or Aims()
     most = min(spec.rules.max_variants, parcels)
     counts = range(most, 0, -1) if "spread" in aims.order else range(1, most + 1)
-    ratio = 1 + Fraction(spec.rules.variant_price_spread)
+    ratio = spec.spread_ratio
     for slots in counts:
         trial = ledger.copy()
         filled: Fill = []
