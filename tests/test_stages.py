@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Status
-from parcelkit.solve import single
+from parcelkit.solve import bounds, single
 from parcelkit.solve.answer import read_tier
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.quote import (
@@ -133,3 +133,31 @@ def test_later_candidate_solves_without_probing_and_the_value_candidate_with() -
     assert (None, STAGE_WORK) in seen
     assert (CANDIDATE_PROBING, CANDIDATE_WORK) in seen
     assert all(probing is None for probing, work in seen if work == STAGE_WORK)
+
+
+def test_bound_solves_run_without_presolve_and_the_fills_with() -> None:
+    """`PROOF_PRESOLVE` reaches the solves whose answer is a number (the best
+    parcel's price, the later stages' bounds), not the ones whose parcel is used."""
+    seen: list[tuple[str, bool]] = []
+    real = parameters
+
+    def spy(module: str) -> Any:
+        def recording(limits: Limits, **kwargs: Any) -> cp_model.CpSolver:
+            solver = real(limits, **kwargs)
+            seen.append((module, solver.parameters.cp_model_presolve))
+            return solver
+
+        return recording
+
+    catalog = karawang_catalog()
+    request = karawang_requests()[0]
+    with (
+        patch.object(single, "parameters", spy("single")),
+        patch.object(bounds, "parameters", spy("bounds")),
+    ):
+        quote(catalog, request)
+    assert ("bounds", single.PROOF_PRESOLVE) in seen
+    assert ("bounds", not single.PROOF_PRESOLVE) not in seen
+    # best_parcel once per tier, fill_tier's solves with presolve on
+    assert seen.count(("single", single.PROOF_PRESOLVE)) == len(request.tiers)
+    assert ("single", True) in seen

@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from parcelkit.models import Request
 from parcelkit.solve.objectives import parcel_preference, sells_term
 from parcelkit.solve.parcel import Composition, TierSpec, add_composition
-from parcelkit.solve.single import Window
+from parcelkit.solve.single import PROOF_PRESOLVE, Window
 from parcelkit.solve.stages import Limits, parameters
 
 ParcelObjective = Callable[[cp_model.CpModel, Composition], cp_model.LinearExprT]
@@ -52,7 +52,7 @@ def best_single(
     composition = add_composition(model, spec, "bound")
     model.add(composition.price >= lowest_price)
     model.maximize(objective(model, composition))
-    solver = parameters(limits)
+    solver = parameters(limits, presolve=PROOF_PRESOLVE)
     if solver.solve(model) != cp_model.OPTIMAL:
         return None
     return round(solver.objective_value)
