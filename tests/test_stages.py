@@ -24,7 +24,7 @@ from parcelkit.solve.quote import (
     request_specs,
 )
 from parcelkit.solve.quote_model import build_quote_model
-from parcelkit.solve.stages import Limits, StagedSolve, parameters
+from parcelkit.solve.stages import Limits, StagedSolve, hint_values, parameters
 
 
 def _staged() -> tuple[StagedSolve, cp_model.IntVar, cp_model.IntVar]:
@@ -161,3 +161,19 @@ def test_bound_solves_run_without_presolve_and_the_fills_with() -> None:
     # best_parcel once per tier, fill_tier's solves with presolve on
     assert seen.count(("single", single.PROOF_PRESOLVE)) == len(request.tiers)
     assert ("single", True) in seen
+
+
+def test_hint_values_sets_a_whole_solution_or_some_variables_or_none() -> None:
+    model = cp_model.CpModel()
+    for name in "xyz":
+        model.new_int_var(0, 9, name)
+    model.add_hint(model.get_int_var_from_proto_index(0), 1)
+    hint_values(model, [4, 5, 6])
+    assert list(model.proto.solution_hint.vars) == [0, 1, 2]
+    assert list(model.proto.solution_hint.values) == [4, 5, 6]
+    hint_values(model, {2: 7, 0: 3})
+    assert list(model.proto.solution_hint.vars) == [2, 0]
+    assert list(model.proto.solution_hint.values) == [7, 3]
+    # No values: no hint message at all (an empty one changes CP-SAT's search).
+    hint_values(model, [])
+    assert "solution_hint" not in str(model.proto)

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from parcelkit.models import Catalog, Status
 from parcelkit.solve.patterns import Pattern
-from parcelkit.solve.stages import STATUS_MAP
+from parcelkit.solve.stages import STATUS_MAP, hint_values
 
 log = logging.getLogger(__name__)
 
@@ -213,9 +213,7 @@ class SeasonModel:
         self.model.maximize(objective)
         complete = self._complete(solver)
         if complete is not None:
-            self.model.clear_hints()  # type: ignore[no-untyped-call]
-            for index, value in complete.items():
-                self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+            hint_values(self.model, complete)
         code = solver.solve(self.model)
         status = STATUS_MAP.get(code, Status.UNKNOWN)
         stopped = solver.wall_time >= solver.parameters.max_time_in_seconds * 0.99
@@ -228,9 +226,7 @@ class SeasonModel:
         reached = int(solver.objective_value)
         if hold:
             self.model.add(objective >= reached)
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        for index, value in self.solution.items():
-            self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+        hint_values(self.model, self.solution)
         return StageResult(status, reached, solver.best_objective_bound, stopped)
 
     def _complete(self, solver: cp_model.CpSolver) -> dict[int, int] | None:

@@ -106,6 +106,26 @@ def parameters(
     return solver
 
 
+def hint_values(model: cp_model.CpModel, values: Mapping[int, int] | Sequence[int]) -> None:
+    """Replace the model's hint by ``values``: variable index -> value, or one per
+    variable in index order (a whole solution).
+
+    Written into the proto in two bulk appends; `CpModel.add_hint`, one
+    variable at a time, took 2.2 s of the latency benchmark's 61 s (the
+    neighbourhood searches hint every variable of the quote model).
+    """
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    if not values:
+        return  # an empty hint message is not no hint: CP-SAT then searches otherwise
+    hint = model.proto.solution_hint
+    if isinstance(values, Mapping):
+        hint.vars.extend(values.keys())
+        hint.values.extend(values.values())
+    else:
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+
+
 @dataclass
 class StagedSolve:
     """Runs stages on one model, keeping the last solution found."""
@@ -212,9 +232,7 @@ class StagedSolve:
         bound: int | None,
     ) -> bool:
         """Complete ``hint`` into a solution; True when it reaches ``bound``."""
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        for var, value in hint.items():
-            self.model.add_hint(var, value)
+        hint_values(self.model, {var.index: value for var, value in hint.items()})
         solver = parameters(self.limits)
         solver.parameters.fix_variables_to_their_hinted_value = True
         if solver.solve(self.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -243,9 +261,7 @@ class StagedSolve:
         around = self.model.clone()
         for var in focus:
             around.add(around.get_int_var_from_proto_index(var.index) == self.solution[var.index])
-        around.clear_hints()  # type: ignore[no-untyped-call]
-        for index, value in enumerate(self.solution):
-            around.add_hint(around.get_int_var_from_proto_index(index), value)
+        hint_values(around, self.solution)
         solver = parameters(limits)
         code = solver.solve(around)
         stopped = _wall_clock_stopped(solver, code, limits)
@@ -283,9 +299,7 @@ class StagedSolve:
         self.model.add(objective >= reached)
 
     def _hint_last(self) -> None:
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        for index, value in enumerate(self.solution or ()):
-            self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+        hint_values(self.model, self.solution or ())
 
     def value(self, expression: cp_model.LinearExprT) -> int:
         """The value of ``expression`` in the last solution found."""
