@@ -443,3 +443,69 @@ def test_the_lift_objective_counts_each_producer_up_to_its_target() -> None:
     result = model.run(model.lift(50_000), cp_model.CpSolver(), hold=False)
     assert result.objective == 150_000
     assert model.chosen() == [(0, [(mixed, 10)])]
+
+
+def test_with_little_work_left_fairness_and_value_pricing_give_way_reproducibly() -> None:
+    """When the work counted leaves less than the value stage's reserve, the
+    leximin rounds and the value stage's column generation are left out: a
+    decision from counted work, so the plan stays reproducible (it was the
+    wall clock's at size L), and the value stage keeps a valid bound."""
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+
+    catalog, requests = _shared_world()
+    with (
+        patch.object(season_module, "_work_left", lambda season: 0.0),
+        patch.object(season_module, "_generate", wraps=season_module._generate) as generate,
+    ):
+        result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    assert result.solver.deterministic
+    stages = {s.name: s for s in result.solver.stages}
+    assert stages["fairness"].objective is None
+    assert "fairness 2" not in stages
+    assert [call.args[2] for call in generate.call_args_list] == ["serve"]
+    every_budget = sum(t.parcels * t.budget for r in requests for t in r.tiers)
+    assert stages["value"].bound == every_budget
+    assert stages["value"].objective is not None
+    assert stages["value"].objective <= every_budget
+
+
+def test_pricing_past_its_wall_cap_marks_the_plan_not_reproducible() -> None:
+    """Column generation flags the wall clock only when it cut pricing short, not
+    when it converged or its counted budget ended it."""
+    import time as clock
+
+    from parcelkit.solve import season as season_module
+    from parcelkit.solve.leximin import fairness_rows
+    from parcelkit.solve.season_start import begin, seed_pools
+    from parcelkit.solve.season_state import Season
+
+    catalog, requests = _shared_world()
+
+    def value_stage(wall_cap: float, solves: int = 1_000) -> bool:
+        season = Season(
+            catalog=catalog,
+            requests=requests,
+            left={p.sku: p.stock for p in catalog.products}
+            | {p.id: p.stock for p in catalog.packaging},
+            ordered={},
+            policy="maxmin_share",
+            max_share=None,
+            time_limit=60.0,
+            seed=0,
+            workers=1,
+            progress=None,
+        )
+        begun = begin(season)
+        seed_pools(season)
+        lp = season_module.master_lp(season, fairness_rows("maxmin_share", begun.reach))
+        lp.set_stage("value")
+        season_module._generate(season, lp, "value", solves, wall_cap)
+        assert season.spent > 0
+        return season.wall_stopped
+
+    assert not value_stage(clock.monotonic() + 60)
+    assert not value_stage(clock.monotonic() - 1, solves=0)
+    assert value_stage(clock.monotonic() - 1)

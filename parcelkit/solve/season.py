@@ -29,7 +29,8 @@ next round raises the others, up to `LEXIMIN_ROUNDS` rounds; then value
 Reproducibility: all work is counted in deterministic units (CP-SAT
 deterministic time, GLOP, a fixed number of pricing rounds); ``time_limit`` is
 a wall-clock cap, and ``solver.deterministic`` is false when it is what
-stopped a stage.
+stopped a stage. Decisions between stages (whether a leximin round starts)
+read the work counted so far (`Season.spent`), not the clock.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ from parcelkit.solve.season_model import SeasonModel, StageResult, TierPlan, ser
 from parcelkit.solve.season_start import alone, begin, round_lp, seed_pools
 from parcelkit.solve.season_state import (
     PRICING_WORK,
+    WALL_SHARE,
     Answer,
     Policy,
     Progress,
@@ -175,6 +177,10 @@ GREEDY_CHUNK: Final = 500
 """Requests greedy pricing fills between two looks at the clock (size XL: about 10 s)."""
 VALUE_RESERVE: Final = 0.25
 """Share of ``time_limit`` kept for the value stage: later leximin rounds give way to it.
+
+Read against the work counted (`Season.spent`, `_work_left`), so that the same
+rounds run on every run; with less than this left the value stage also leaves
+out its column generation.
 
 The value stage also serves more: on size M the serve stage ends at 87,715
 parcels, and a value stage with its time lifted that to 88,550 (0.48 % from
@@ -361,10 +367,12 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         if kind == "fairness" and not fair.active:
             continue
         value_time = VALUE_RESERVE * season.time_limit
-        if kind == "fairness" and season.deadline - time.monotonic() < value_time:
-            # the companies' value stage goes before (more) leximin rounds; the
-            # clock decided, so the plan is no longer reproducible
-            season.wall_stopped = True
+        if kind == "fairness" and (
+            _work_left(season) < value_time or season.deadline - time.monotonic() < value_time
+        ):
+            # the companies' value stage goes before (more) leximin rounds; when the
+            # clock decided rather than the work counted, the plan is not reproducible
+            season.wall_stopped |= _work_left(season) >= value_time
             if name == "fairness":
                 stages.append(Stage(name=name))
             continue
@@ -372,9 +380,14 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             season.wall_stopped = True
             stages.append(Stage(name=name))
             continue
+        log.debug(
+            "%s: %.1f s of work counted, %.1f s on the clock", name, season.spent, season.elapsed()
+        )
         lp.set_stage(kind)
         if kind == "fairness" and not stages[-1].name.startswith("fair"):
-            pricing_left -= cover(season, lp, fair)
+            covered = cover(season, lp, fair)
+            pricing_left -= covered
+            season.spent += covered * PRICING_SOLVE_SECONDS
         pool = PRICING_SHARE[kind] * season.time_limit / PRICING_SOLVE_SECONDS
         if kind == "fairness":
             done = len([s for s in stages if s.name.startswith("fair")])
@@ -388,10 +401,18 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             # leave the integer search half of what the later stages do not need
             later = value_time if kind == "fairness" else 0.0
             wall_cap -= later + max(0.0, season.deadline - time.monotonic() - later) / 2
-        bound, used = _generate(season, lp, kind, int(pool), wall_cap)
+        if kind == "value" and _work_left(season) < value_time:
+            # Less than the value stage's reserve is left (size L, 60 s): its
+            # column generation would be one LP solve of several seconds whose
+            # bound is looser than every parcel at its budget (measured), so the
+            # search over the patterns found gets the time instead.
+            found: float | None = math.inf
+            used = 0
+        else:
+            found, used = _generate(season, lp, kind, int(pool), wall_cap)
         if kind == "fairness":
             pricing_left -= used
-        bound = capped(season, fair, kind, bound)
+        bound = capped(season, fair, kind, found)
         if kind == "serve":
             rounded = round_lp(season, lp)
             if rounded.parcels(season) > best.parcels(season):
@@ -409,6 +430,7 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         target = int(lp.level_value()) if kind == "fairness" else 0
         unpaid = sum(1 for v in producer_levels(season, best, fair).values() if v == 0)
         result, searched, wall = _search(season, model, kind, work, target if unpaid > 1 else 0)
+        season.spent += searched
         if kind == "fairness":
             fairness_work -= searched
         log.debug(
@@ -436,6 +458,11 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         elif kind == "fairness":
             next_round(lp, fair, int(reached), bound, producer_levels(season, best, fair))
     return best
+
+
+def _work_left(season: Season) -> float:
+    """Estimated seconds of work left before the deadline, from the work counted so far."""
+    return WALL_SHARE * season.time_limit - season.spent
 
 
 def _search(
@@ -523,15 +550,19 @@ def _generate(
             reach[cls] = cheap[cls] + max(duals.tier_constant(t) for t in tiers)
         gain = dict(cheap)
         added = 0
+        cut = False  # whether the wall clock, not the work counted, ended pricing early
         if stage == "serve":
-            added, tried = _greedy_round(season, lp, duals, weights, wall_cap)
+            added, tried, cut = _greedy_round(season, lp, duals, weights, wall_cap)
             solves_left -= math.ceil(tried * GREEDY_REQUEST_SECONDS / PRICING_SOLVE_SECONDS)
         if added < len(members) // 20 + 1:
             promising = sorted(
                 (c for c in members if reach[c] > GAIN_EPSILON), key=lambda c: -reach[c]
             )
             for cls in promising[: per_round[round_]]:
-                if solves_left <= 0 or time.monotonic() >= wall_cap:
+                if solves_left <= 0:
+                    break
+                if time.monotonic() >= wall_cap:
+                    cut = True
                     break
                 solves_left -= 1
                 spec = season.tiers[members[cls][0]].spec
@@ -555,9 +586,11 @@ def _generate(
             added,
             solves_left,
         )
-        stop = solves_left <= 0 or time.monotonic() >= wall_cap
-        if time.monotonic() >= season.deadline or (stop and time.monotonic() >= wall_cap):
+        out_of_work = solves_left <= 0
+        past_cap = time.monotonic() >= wall_cap
+        if cut or (past_cap and added and not out_of_work):
             season.wall_stopped = True
+        stop = out_of_work or past_cap
         if added == 0 or stop:
             if added:
                 duals = lp.solve()  # the integer master reads the LP's solution next
@@ -566,6 +599,7 @@ def _generate(
     if duals is not None:
         best_lp = duals.objective
     used = solves - max(0, solves_left)
+    season.spent += (solves - solves_left) * PRICING_SOLVE_SECONDS
     if math.isinf(bound) and best_lp == 0.0 and duals is None:
         return None, used  # the LP itself failed (infeasible with a fairness floor): no bound
     return max(bound, best_lp), used
@@ -590,8 +624,9 @@ def _greedy_round(
     duals: Duals,
     weights: Mapping[int, Mapping[str, float]],
     wall_cap: float,
-) -> tuple[int, int]:
-    """Greedy pricing: parcels built from what the duals leave unpriced; (added, tried).
+) -> tuple[int, int, bool]:
+    """Greedy pricing: parcels built from what the duals leave unpriced; (added,
+    tried, whether ``wall_cap`` left requests untried).
 
     For each request with a tier whose row says more of it would pay, the
     greedy planner fills the request alone from the stock minus every sku and
@@ -627,7 +662,7 @@ def _greedy_round(
             ):
                 lp.add(t, season.newest(t))
                 added += 1
-    return added, len(choices)
+    return added, len(choices), len(choices) < len(wanted)
 
 
 def _model(

@@ -81,6 +81,11 @@ class Season:
     """Producer -> revenue the fixed quotes already pay."""
     started: float = field(default_factory=time.monotonic)
     wall_stopped: bool = False
+    spent: float = 0.0
+    """Work done so far in estimated seconds, counted deterministically: column
+    generation's pricing solves (LP work included) and CP-SAT's deterministic time.
+    Decisions that would otherwise read the clock read this, so that they do not
+    depend on the machine's speed."""
     best: Answer | None = None
     """The best plan so far, for an interrupted search."""
 
