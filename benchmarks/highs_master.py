@@ -62,7 +62,7 @@ from parcelkit.solve.season import (
     master_lp,
 )
 from parcelkit.solve.season_model import TierPlan
-from parcelkit.solve.season_start import begin, round_lp, seed_pools
+from parcelkit.solve.season_start import begin, offer_rounded, round_lp, seed_pools
 from parcelkit.solve.season_state import Answer, Season
 from parcelkit.verify import check_plan
 
@@ -341,7 +341,8 @@ def highs_plan(
         solves = PRICING_SHARE[stage] * season.time_limit / PRICING_SOLVE_SECONDS
         bound, _ = _generate(season, lp, stage, int(solves), season.deadline)
         if stage == "serve":
-            rounded = round_lp(season, lp)
+            rounded, found = round_lp(season, lp)
+            offer_rounded(season, lp, found)
             if rounded.parcels(season) > best.parcels(season):
                 best = rounded
         # the patterns parcelkit's CP-SAT master would get (its model is built and dropped)

@@ -509,3 +509,43 @@ def test_pricing_past_its_wall_cap_marks_the_plan_not_reproducible() -> None:
     assert not value_stage(clock.monotonic() + 60)
     assert not value_stage(clock.monotonic() - 1, solves=0)
     assert value_stage(clock.monotonic() - 1)
+
+
+def test_a_rounded_fill_short_of_stock_is_repaired_from_the_pool() -> None:
+    """`_fitting` keeps a tier's rounded fill when it fits the stock left, takes a
+    pool pattern of which every parcel fits when it does not, and gives up when
+    nothing fits."""
+    from parcelkit.solve.season_start import _fitting, seed_pools
+    from parcelkit.solve.season_state import Season, usage
+
+    catalog, requests = _shared_world()
+    season = Season(
+        catalog=catalog,
+        requests=requests,
+        left={p.sku: p.stock for p in catalog.products}
+        | {p.id: p.stock for p in catalog.packaging},
+        ordered={},
+        policy="maxmin_share",
+        max_share=None,
+        time_limit=60.0,
+        seed=0,
+        workers=1,
+        progress=None,
+    )
+    seed_pools(season)
+    (t,) = season.tiers_of[0]
+    parcels = season.tiers[t].parcels
+    pool = list(season.pool[t].values())
+    assert len(pool) >= 2
+    rounded = {t: ((pool[0], parcels),)}
+    plenty = dict(season.left)
+    assert _fitting(season, 0, rounded, plenty) == rounded
+    # one unit short of a sku the second pattern uses less of: that one must do
+    short = dict(plenty)
+    sku = next(k for k, qty in pool[0].items if dict(pool[1].items).get(k, 0) < qty)
+    short[sku] = usage([rounded[t]])[sku] - 1
+    repaired = _fitting(season, 0, rounded, short)
+    assert repaired and repaired[t] != rounded[t]
+    assert all(units <= short[key] for key, units in usage(repaired.values()).items())
+    assert sum(n for _, n in repaired[t]) == parcels
+    assert _fitting(season, 0, rounded, dict.fromkeys(plenty, 0)) == {}

@@ -77,7 +77,7 @@ from parcelkit.solve.patterns import Pattern, Priced, price_pattern, weight_boun
 from parcelkit.solve.reach import ineligible_reason
 from parcelkit.solve.season_answer import fairness, producer_table, season_quote
 from parcelkit.solve.season_model import SeasonModel, StageResult, TierPlan, serve_weights
-from parcelkit.solve.season_start import alone, begin, round_lp, seed_pools
+from parcelkit.solve.season_start import alone, begin, offer_rounded, round_lp, seed_pools
 from parcelkit.solve.season_state import (
     PRICING_WORK,
     WALL_SHARE,
@@ -414,7 +414,12 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             pricing_left -= used
         bound = capped(season, fair, kind, found)
         if kind == "serve":
-            rounded = round_lp(season, lp)
+            # the LP rounded with and without repairing stock failures: the better one
+            plain, repaired = round_lp(season, lp), round_lp(season, lp, repair=True)
+            rounded, filled = (
+                repaired if repaired[0].parcels(season) > plain[0].parcels(season) else plain
+            )
+            offer_rounded(season, lp, filled)
             if rounded.parcels(season) > best.parcels(season):
                 best = season.best = rounded
         model = _model(season, lp, best, fair, kind)

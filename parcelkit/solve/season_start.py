@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from parcelkit.models import Request
 from parcelkit.solve.greedy import SeasonChoice, greedy_season
 from parcelkit.solve.master import SeasonLP
-from parcelkit.solve.parcel import TierSpec
+from parcelkit.solve.parcel import ParcelContents, TierSpec
 from parcelkit.solve.patterns import Pattern, pattern_of
 from parcelkit.solve.reach import reachable
 from parcelkit.solve.season_state import Answer, Season, usage
@@ -109,7 +109,9 @@ def alone(
     return greedy_season(season.catalog, requests, stock=stock, ordered=season.ordered, alone=True)
 
 
-def round_lp(season: Season, lp: SeasonLP) -> Answer:
+def round_lp(
+    season: Season, lp: SeasonLP, repair: bool = False
+) -> tuple[Answer, list[tuple[int, ParcelContents]]]:
     """An integer plan from the LP's: its fully served requests, rounded, then greedy.
 
     Requests the LP serves whole (most served first, then in arrival order)
@@ -119,6 +121,11 @@ def round_lp(season: Season, lp: SeasonLP) -> Answer:
     that use them. Greedy then serves what it can of the rest from what is
     left. Cheap, and at Karawang scale far better than the search finds from
     the greedy plan alone (measured).
+
+    With ``repair`` a request whose rounded fills do not fit the stock left
+    tries its pools' patterns instead (`_fitting`). Returns the plan and the
+    parcels greedy found for it, which `offer_rounded` adds to the pools: the
+    caller offers those of the rounding it keeps only.
     """
     by_tier: dict[int, list[tuple[Pattern, float]]] = {}
     for column, value in lp.counts():
@@ -138,7 +145,10 @@ def round_lp(season: Season, lp: SeasonLP) -> Answer:
             fills[t] = fill
         else:
             use = usage(fills.values())
-            if all(units <= left.get(key, 0) for key, units in use.items()):
+            if not all(units <= left.get(key, 0) for key, units in use.items()):
+                fills = _fitting(season, r, fills, left) if repair else {}
+                use = usage(fills.values())
+            if fills:
                 for key, units in use.items():
                     left[key] -= units
                 chosen[r] = fills
@@ -152,6 +162,7 @@ def round_lp(season: Season, lp: SeasonLP) -> Answer:
     extra = greedy_season(
         season.catalog, [season.requests[r] for r in rest], stock=left, ordered=ordered
     )
+    found: list[tuple[int, ParcelContents]] = []
     for r, choice in zip(rest, extra, strict=True):
         if choice.tiers is None:
             continue
@@ -159,14 +170,62 @@ def round_lp(season: Season, lp: SeasonLP) -> Answer:
         for t in season.tiers_of[r]:
             ref = season.tiers[t]
             contents = choice.tiers[ref.name]
-            if season.offer(t, contents):
-                lp.add(t, season.newest(t))
+            found.append((t, contents))
             fills[t] = ((pattern_of(ref.spec, contents, season.owner), ref.parcels),)
         chosen[r] = fills
-    return Answer(
+    answer = Answer(
         tuple(sorted(chosen)),
         {t: fill for fills in chosen.values() for t, fill in fills.items()},
     )
+    return answer, found
+
+
+def offer_rounded(
+    season: Season, lp: SeasonLP, found: Sequence[tuple[int, ParcelContents]]
+) -> None:
+    """Offer the parcels greedy found for a rounded plan to their tiers' pools and the LP."""
+    for t, contents in found:
+        if season.offer(t, contents):
+            lp.add(t, season.newest(t))
+
+
+def _fitting(
+    season: Season,
+    r: int,
+    rounded: Mapping[int, tuple[tuple[Pattern, int], ...]],
+    left: Mapping[str, int],
+) -> dict[int, tuple[tuple[Pattern, int], ...]]:
+    """Request ``r``'s tiers within ``left`` when its rounded LP fills are not; {} if none.
+
+    Rounding moves a few units off the LP's counts, and where the LP uses a
+    stock to the last unit that is enough to fail a request. Each tier keeps
+    its rounded fill if it still fits next to the tiers before it, else takes
+    the one pattern of its pool, dearest first, of which all its parcels fit.
+    On size L at 60 s, 18 of the 930 requests the LP serves whole failed so
+    with their rounded fills; the plan with this repair serves 284,355
+    parcels instead of 283,910. On M it served 20 parcels fewer than without,
+    hence the caller keeps the better of the two (measured 2026-12-02).
+    """
+    room = dict(left)
+    fills: dict[int, tuple[tuple[Pattern, int], ...]] = {}
+    for t in season.tiers_of[r]:
+        parcels = season.tiers[t].parcels
+        options = [rounded[t]] + [
+            ((pattern, parcels),)
+            for pattern in sorted(
+                season.pool[t].values(), key=lambda p: (-p.price, p.package, p.items)
+            )
+        ]
+        for fill in options:
+            use = usage([fill])
+            if all(units <= room.get(key, 0) for key, units in use.items()):
+                break
+        else:
+            return {}
+        for key, units in use.items():
+            room[key] -= units
+        fills[t] = fill
+    return fills
 
 
 def _rounded(
