@@ -24,6 +24,7 @@ from parcelkit.models import (
 )
 from parcelkit.solve.greedy import greedy_season
 from parcelkit.solve.season import Progress, plan
+from parcelkit.solve.season_state import Season
 from parcelkit.verify import check_plan
 from tests.strategies import catalogs, requests_for
 
@@ -117,6 +118,23 @@ def _shared_world() -> tuple[Catalog, list[Request]]:
     ]
     requests = [_request(f"R{i}", 100, 90_000, max_same_product=3) for i in range(1, 5)]
     return _catalog(products), requests
+
+
+def _bare_season(catalog: Catalog, requests: list[Request]) -> Season:
+    """The planner's state for ``requests`` at the catalog's stock, 60 s, maxmin_share."""
+    return Season(
+        catalog=catalog,
+        requests=requests,
+        left={p.sku: p.stock for p in catalog.products}
+        | {p.id: p.stock for p in catalog.packaging},
+        ordered={},
+        policy="maxmin_share",
+        max_share=None,
+        time_limit=60.0,
+        seed=0,
+        workers=1,
+        progress=None,
+    )
 
 
 # --------------------------------------------------------------------------- properties
@@ -480,24 +498,11 @@ def test_pricing_past_its_wall_cap_marks_the_plan_not_reproducible() -> None:
     from parcelkit.solve import season as season_module
     from parcelkit.solve.leximin import fairness_rows
     from parcelkit.solve.season_start import begin, seed_pools
-    from parcelkit.solve.season_state import Season
 
     catalog, requests = _shared_world()
 
     def value_stage(wall_cap: float, solves: int = 1_000) -> bool:
-        season = Season(
-            catalog=catalog,
-            requests=requests,
-            left={p.sku: p.stock for p in catalog.products}
-            | {p.id: p.stock for p in catalog.packaging},
-            ordered={},
-            policy="maxmin_share",
-            max_share=None,
-            time_limit=60.0,
-            seed=0,
-            workers=1,
-            progress=None,
-        )
+        season = _bare_season(catalog, requests)
         begun = begin(season)
         seed_pools(season)
         lp = season_module.master_lp(season, fairness_rows("maxmin_share", begun.reach))
@@ -516,22 +521,10 @@ def test_a_rounded_fill_short_of_stock_is_repaired_from_the_pool() -> None:
     pool pattern of which every parcel fits when it does not, and gives up when
     nothing fits."""
     from parcelkit.solve.season_start import _fitting, seed_pools
-    from parcelkit.solve.season_state import Season, usage
+    from parcelkit.solve.season_state import usage
 
     catalog, requests = _shared_world()
-    season = Season(
-        catalog=catalog,
-        requests=requests,
-        left={p.sku: p.stock for p in catalog.products}
-        | {p.id: p.stock for p in catalog.packaging},
-        ordered={},
-        policy="maxmin_share",
-        max_share=None,
-        time_limit=60.0,
-        seed=0,
-        workers=1,
-        progress=None,
-    )
+    season = _bare_season(catalog, requests)
     seed_pools(season)
     (t,) = season.tiers_of[0]
     parcels = season.tiers[t].parcels
