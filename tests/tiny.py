@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -150,6 +150,23 @@ def price_of(catalog: Catalog, composition: Composition, fees: int) -> int:
 
 def best_total(catalog: Catalog, request: Request) -> int | None:
     """The highest quote total over every valid quote, or None when none exists."""
+    return _best(catalog, request, lambda total, _units: total)
+
+
+def best_spread(catalog: Catalog, request: Request) -> int | None:
+    """The most producers selling (10 each) over every valid quote, or None when none exists."""
+    owner = {p.sku: p.producer_id for p in catalog.products}
+    owner.update({p.id: p.producer_id for p in catalog.packaging if p.producer_id})
+
+    def producers(_total: int, units: Counter[str]) -> int:
+        return 10 * len({owner[key] for key, n in units.items() if n > 0 and key in owner})
+
+    return _best(catalog, request, producers)
+
+
+def _best(
+    catalog: Catalog, request: Request, score: Callable[[int, Counter[str]], int]
+) -> int | None:
     fees = request.fees.per_parcel
     per_tier: list[list[tuple[int, Counter[str], int]]] = []
     for tier in request.tiers:
@@ -171,8 +188,8 @@ def best_total(catalog: Catalog, request: Request) -> int | None:
             units.update(used)
         if not _stock_and_min_order(catalog, units):
             continue
-        total = sum(t for t, _, _ in combination)
-        best = total if best is None else max(best, total)
+        value = score(sum(t for t, _, _ in combination), units)
+        best = value if best is None else max(best, value)
     return best
 
 

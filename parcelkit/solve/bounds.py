@@ -8,7 +8,10 @@ bounded by the best single parcel in that window:
   variant. One parcel holds at most ``D`` (weighted) producers and a tier has at
   most ``max_variants`` variants, so the quote's spread is at most the sum over
   tiers of ``variants x D``, and at most the weight of every producer any tier
-  may buy from.
+  may buy from. Of the producers that sell, those selling in no tier but
+  ``t`` reach a good's min_order from ``t``'s parcels alone, so tier ``t``
+  adds at most the weight of the producers of such goods (a small manager
+  tier beside a large staff tier cannot feed many min_orders of its own).
 - *preferences*: at most the sum over tiers of ``parcels x P``, ``P`` the best
   preference score of one parcel.
 
@@ -64,10 +67,16 @@ def spread_bound(
     windows: Mapping[str, Window],
     owner: Mapping[str, str],
     weights: Mapping[str, int],
+    needs: Mapping[str, int],
     limits: Limits,
 ) -> int | None:
-    """The spread's bound (see the module docstring); None if a tier's is not proven."""
-    total = 0
+    """The spread's bound (see the module docstring); None if a tier's is not proven.
+
+    ``needs`` gives the units a sku needs over the quote once it is used (its
+    min_order less what is already ordered); skus not in it need one.
+    """
+    per_tier: dict[str, int] = {}
+    alone: dict[str, int] = {}
     reachable: set[str] = set()
     for tier in request.tiers:
         spec = specs[tier.name]
@@ -79,10 +88,18 @@ def spread_bound(
         )
         if most is None:
             return None
-        total += min(spec.rules.max_variants, tier.parcels) * most
-        reachable |= {owner[p.sku] for p in spec.products}
-        reachable |= {owner[p.id] for p in spec.packaging if p.id in owner}
-    return min(total, sum(weights.get(j, 10) for j in reachable))
+        per_tier[tier.name] = min(spec.rules.max_variants, tier.parcels) * most
+        boxes = {owner[p.id] for p in spec.packaging if p.id in owner}
+        reachable |= {owner[p.sku] for p in spec.products} | boxes
+        on_its_own = {
+            owner[p.sku]
+            for p in spec.products
+            if tier.parcels * spec.max_same[p.sku] >= needs.get(p.sku, 1)
+        }
+        alone[tier.name] = sum(weights.get(j, 10) for j in on_its_own | boxes)
+    total = sum(per_tier.values())
+    split = min(total - own + min(own, alone[name]) for name, own in per_tier.items())
+    return min(split, sum(weights.get(j, 10) for j in reachable))
 
 
 def preference_bound(

@@ -326,7 +326,10 @@ def quote(
                 hint = _completed_hint(qm, staged, _later_fills(run, windows, later, qm, staged))
             if term == "spread":
                 expression = spread_term(qm, owner, aims.weights)
-                bound = spread_bound(request, run.specs, windows, owner, aims.weights, limits)
+                needs = {p.sku: p.min_order - run.ordered.get(p.sku, 0) for p in catalog.products}
+                bound = spread_bound(
+                    request, run.specs, windows, owner, aims.weights, needs, limits
+                )
             else:
                 expression = preference_term(qm, aims.likes)
                 bound = preference_bound(request, run.specs, windows, aims.likes, limits)

@@ -1,0 +1,71 @@
+"""The later stages' proven bounds: valid on tiny cases, tighter where min_order bites."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+
+from parcelkit.data import karawang_catalog, karawang_requests
+from parcelkit.models import Catalog, Request
+from parcelkit.solve.bounds import best_single, spread_bound
+from parcelkit.solve.eligibility import available_stock
+from parcelkit.solve.objectives import owners, producer_weights, sells_term
+from parcelkit.solve.quote import request_specs
+from parcelkit.solve.single import Window
+from parcelkit.solve.stages import Limits
+from tests.tiny import best_spread, tiny_cases
+
+
+def _limits() -> Limits:
+    return Limits(work_per_stage=5.0, deadline=time.monotonic() + 60)
+
+
+def _bound(catalog: Catalog, request: Request, min_order: bool = True) -> int | None:
+    """The spread bound over the tiers' whole price windows (every valid quote);
+    without ``min_order`` as if every sku needed a single unit."""
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
+    needs = {p.sku: p.min_order if min_order else 1 for p in catalog.products}
+    weights = producer_weights(catalog, None)
+    return spread_bound(request, specs, windows, owners(catalog), weights, needs, _limits())
+
+
+@settings(max_examples=100, deadline=None)
+@given(tiny_cases())
+def test_spread_bound_is_at_least_every_valid_quote_s_spread(
+    case: tuple[Catalog, Request],
+) -> None:
+    """Brute force over every valid quote never finds more producers than the bound."""
+    catalog, request = case
+    best = best_spread(catalog, request)
+    if best is None:
+        return
+    bound = _bound(catalog, request)
+    assert bound is not None
+    assert bound >= best
+
+
+def test_a_small_tier_adds_only_producers_whose_min_order_it_reaches_alone() -> None:
+    """REQ-0022: 5 manager parcels beside 145 staff parcels cannot reach most
+    min_orders on their own, so the bound is below the variants x best parcel
+    sum, and below what it would be if every sku needed one unit."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0022")
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    owner, weights = owners(catalog), producer_weights(catalog, None)
+    per_parcel = 0
+    for tier in request.tiers:
+        most = best_single(
+            specs[tier.name],
+            specs[tier.name].price_low,
+            lambda model, c: sells_term(model, [c], owner, weights),
+            _limits(),
+        )
+        assert most is not None
+        per_parcel += min(specs[tier.name].rules.max_variants, tier.parcels) * most
+    bound = _bound(catalog, request)
+    assert bound is not None
+    unordered = _bound(catalog, request, min_order=False)
+    assert unordered is not None
+    assert bound < unordered <= per_parcel
