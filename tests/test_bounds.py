@@ -8,13 +8,13 @@ from hypothesis import given, settings
 
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Request
-from parcelkit.solve.bounds import best_single, spread_bound
+from parcelkit.solve.bounds import alone_bound, best_single, spread_bound
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
-from tests.tiny import best_spread, tiny_cases
+from tests.tiny import best_spread, tiny_cases, variant_cases
 
 
 def _limits() -> Limits:
@@ -44,6 +44,33 @@ def test_spread_bound_is_at_least_every_valid_quote_s_spread(
     bound = _bound(catalog, request)
     assert bound is not None
     assert bound >= best
+
+
+@settings(max_examples=60, deadline=None)
+@given(variant_cases())
+def test_spread_bound_holds_when_min_order_limits_the_variants(
+    case: tuple[Catalog, Request],
+) -> None:
+    """With few parcels, more producers than one parcel holds and min_orders that
+    need most of the tier's parcels, brute force never beats the variant-aware
+    bound either."""
+    catalog, request = case
+    best = best_spread(catalog, request)
+    if best is None:
+        return
+    bound = _bound(catalog, request)
+    assert bound is not None
+    assert bound >= best
+
+
+def test_producers_needing_every_parcel_share_one_variant() -> None:
+    """4 parcels, 3 variants, 2 producers a parcel (weight 20), five producers
+    whose goods need all 4 parcels: only one variant can hold them, or a
+    producer takes a place in each of several variants, so 20 at most."""
+    needed = [(4, 10)] * 5
+    assert alone_bound(4, 3, 20, needed) == 20
+    # with one parcel each they fill three variants of 20: 50, every producer
+    assert alone_bound(4, 3, 20, [(1, 10)] * 5) == 50
 
 
 def test_a_small_tier_adds_only_producers_whose_min_order_it_reaches_alone() -> None:

@@ -97,6 +97,49 @@ def tiny_cases(draw: st.DrawFn) -> tuple[Catalog, Request]:
     return catalog, request
 
 
+@st.composite
+def variant_cases(draw: st.DrawFn) -> tuple[Catalog, Request]:
+    """One tier of 3-4 parcels over 5 producers of one sku each, at most two items a
+    parcel: the number of variants, not the parcel, limits how many producers sell,
+    and min_order decides how few parcels a variant may have."""
+    producers = tuple(
+        Producer(id=f"P{i}", name=f"Producer {i}", district="Klari") for i in range(5)
+    )
+    products = tuple(
+        Product(
+            sku=f"S{i}",
+            producer_id=f"P{i}",
+            name=f"Product {i}",
+            category="snack",
+            price=draw(st.sampled_from([10_000, 20_000])),
+            stock=20,
+            min_order=draw(st.integers(1, 6)),
+            halal=True,
+            food=True,
+            weight_g=100,
+            volume_ml=200,
+            shelf_life_days=90,
+        )
+        for i in range(5)
+    )
+    packaging = (
+        Packaging(
+            id="K0", name="Box", price=5_000, capacity_ml=2_000, max_weight_g=2_000, stock=20
+        ),
+    )
+    catalog = Catalog(producers=producers, products=products, packaging=packaging)
+    tier = Tier(name="staff", parcels=draw(st.integers(3, 4)), budget=50_000)
+    rules = Rules(
+        min_items=1,
+        max_items=2,
+        max_variants=draw(st.integers(2, 3)),
+        max_same_product=draw(st.integers(1, 2)),
+        min_budget_use="0.3",
+        variant_price_spread="1",
+    )
+    return catalog, Request(id="R1", company="PT Uji", tiers=(tier,), rules=rules)
+
+
 def compositions(
     catalog: Catalog, rules: EffectiveRules, budget: int, fees: int
 ) -> Iterator[Composition]:

@@ -12,6 +12,9 @@ bounded by the best single parcel in that window:
   ``t`` reach a good's min_order from ``t``'s parcels alone, so tier ``t``
   adds at most the weight of the producers of such goods (a small manager
   tier beside a large staff tier cannot feed many min_orders of its own).
+  Within ``t`` those producers also share its variants: one that needs more
+  parcels than a variant has takes a place in two variants or more
+  (`alone_bound`, over every split of the tier's parcels).
 - *preferences*: at most the sum over tiers of ``parcels x P``, ``P`` the best
   preference score of one parcel.
 
@@ -21,8 +24,10 @@ reaches its bound the stage is proven without a search.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from itertools import combinations_with_replacement
 from math import ceil
 
 from ortools.sat.python import cp_model
@@ -88,18 +93,101 @@ def spread_bound(
         )
         if most is None:
             return None
-        per_tier[tier.name] = min(spec.rules.max_variants, tier.parcels) * most
-        boxes = {owner[p.id] for p in spec.packaging if p.id in owner}
-        reachable |= {owner[p.sku] for p in spec.products} | boxes
-        on_its_own = {
-            owner[p.sku]
-            for p in spec.products
-            if tier.parcels * spec.max_same[p.sku] >= needs.get(p.sku, 1)
-        }
-        alone[tier.name] = sum(weights.get(j, 10) for j in on_its_own | boxes)
+        variants = min(spec.rules.max_variants, tier.parcels)
+        per_tier[tier.name] = variants * most
+        reachable |= {owner[p.sku] for p in spec.products}
+        reachable |= {owner[p.id] for p in spec.packaging if p.id in owner}
+        alone[tier.name] = alone_bound(
+            tier.parcels, variants, most, parcels_needed(spec, owner, weights, needs)
+        )
     total = sum(per_tier.values())
     split = min(total - own + min(own, alone[name]) for name, own in per_tier.items())
     return min(split, sum(weights.get(j, 10) for j in reachable))
+
+
+def parcels_needed(
+    spec: TierSpec, owner: Mapping[str, str], weights: Mapping[str, int], needs: Mapping[str, int]
+) -> list[tuple[int, int]]:
+    """(parcels, weight) per producer a tier may buy from: the fewest parcels of one
+    variant through which the producer alone reaches a good's need in this tier.
+
+    A good at its largest quantity in ``n`` parcels gives ``n x max_same`` units,
+    so it needs ``ceil(need / max_same)`` parcels; packaging has no min_order and
+    needs one.
+    """
+    fewest: dict[str, int] = {}
+    for product in spec.products:
+        need = max(0, needs.get(product.sku, 1))
+        parcels = -(-need // spec.max_same[product.sku])
+        j = owner[product.sku]
+        fewest[j] = min(fewest.get(j, parcels), parcels)
+    for box in spec.packaging:
+        if box.id in owner:
+            fewest[owner[box.id]] = min(fewest.get(owner[box.id], 1), 1)
+    return sorted((parcels, weights.get(j, 10)) for j, parcels in fewest.items())
+
+
+def alone_bound(parcels: int, variants: int, most: int, needed: Sequence[tuple[int, int]]) -> int:
+    """The most weight of producers that sell in one tier and in no other.
+
+    The tier's ``parcels`` are split over at most ``variants`` variants of sizes
+    ``n_1 >= n_2 >= ...``; a variant holds producers of weight at most ``most``
+    (its places), and ``needed`` gives each producer's (fewest parcels, weight),
+    from `parcels_needed`. A producer sells either through one variant ``v``,
+    which needs ``n_v`` at least its fewest parcels, or through several, taking
+    a place in each of the fewest largest variants whose sizes add up to its
+    fewest parcels (two at least). For one split, the first kind weighs at most
+    ``min over s of (s x most + weight of those with fewest <= n_(s+1))``, a
+    minimum cut over the nested sets of producers the variants can take; the
+    second kind fills the places left, the producers needing the fewest
+    variants first. The bound is the best split; only sizes equal to some
+    producer's fewest parcels need trying, since a variant's spare parcels can
+    go to the largest one.
+    """
+    weight_of: dict[int, int] = {}
+    for fewest, weight in needed:
+        if fewest <= parcels:
+            weight_of[max(1, fewest)] = weight_of.get(max(1, fewest), 0) + weight
+    groups = sorted(weight_of.items())
+    counts = [n for n, _ in groups]
+    prefix = [0]
+    for _, weight in groups:
+        prefix.append(prefix[-1] + weight)
+    sizes = sorted(set(counts) | {1})
+    best = 0
+    for k in range(1, variants + 1):
+        for others in combinations_with_replacement(sizes, k - 1):
+            first = parcels - sum(others)
+            if first >= 1:
+                split = sorted((first, *others), reverse=True)
+                best = max(best, _split_bound(split, most, counts, prefix, groups))
+    return best
+
+
+def _split_bound(
+    split: Sequence[int],
+    most: int,
+    counts: Sequence[int],
+    prefix: Sequence[int],
+    groups: Sequence[tuple[int, int]],
+) -> int:
+    """`alone_bound` for one split (sizes largest first)."""
+    k = len(split)
+    cut = min([s * most + prefix[bisect_right(counts, split[s])] for s in range(k)] + [k * most])
+    reach = [0]
+    for size in split:
+        reach.append(reach[-1] + size)
+    # variants a producer needs when it sells through more than one (k + 1: cannot)
+    spans = sorted((max(2, bisect_left(reach, fewest)), weight) for fewest, weight in groups)
+    places = k * most - cut
+    several = 0
+    for span, weight in spans:
+        if span > k or places < span:
+            break
+        taken = min(weight, places // span)
+        several += taken
+        places -= taken * span
+    return min(prefix[-1], cut + several)
 
 
 def preference_bound(
@@ -124,4 +212,11 @@ def preference_bound(
     return total
 
 
-__all__ = ["best_single", "preference_bound", "spread_bound", "value_window"]
+__all__ = [
+    "alone_bound",
+    "best_single",
+    "parcels_needed",
+    "preference_bound",
+    "spread_bound",
+    "value_window",
+]
