@@ -75,6 +75,52 @@ def test_wider_search_follows_the_neighbourhood() -> None:
     assert (staged.value(x), staged.value(y)) == (10, 0)
 
 
+def test_a_bound_without_its_row_still_proves_the_stage_it_is_reached_in() -> None:
+    """With ``bound_row=False`` the model gets no ``objective <= bound`` row, yet a
+    search that reaches the bound ends the stage as optimal; one that cannot
+    reach it reports the bound it was given, never less."""
+    staged, x, y = _staged()
+    rows = len(staged.model.proto.constraints)
+    outcome = staged.run("second", 3 * x + y, bound=30, bound_row=False)
+    assert len(staged.model.proto.constraints) == rows
+    assert outcome.status == Status.OPTIMAL
+    assert outcome.objective == outcome.bound == 30
+
+    staged, x, y = _staged()
+    outcome = staged.run("second", x, bound=12, bound_row=False, focus=[[y]], wider=False)
+    assert outcome.status == Status.FEASIBLE
+    assert (outcome.objective, outcome.bound) == (5, 12)
+
+
+def test_a_search_stopped_at_the_bound_is_optimal_without_the_row() -> None:
+    """CP-SAT stopped at its first solution (the hinted best of a knapsack, found
+    by enumeration) cannot prove it; the stage can, by the bound it was given."""
+    weights = [13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59]
+    values = [14, 18, 21, 22, 31, 30, 40, 40, 45, 49, 52, 61]
+    fits = [m for m in range(1 << 12) if sum(w for i, w in enumerate(weights) if m >> i & 1) <= 150]
+    best = max(fits, key=lambda m: sum(v for i, v in enumerate(values) if m >> i & 1))
+    model = cp_model.CpModel()
+    picks = [model.new_bool_var(f"pick{i}") for i in range(len(weights))]
+    model.add(sum(w * p for w, p in zip(weights, picks, strict=True)) <= 150)
+    staged = StagedSolve(model, Limits(work_per_stage=1.0, deadline=time.monotonic() + 30))
+    staged.solution = [best >> i & 1 for i in range(len(picks))]
+    bound = sum(v for i, v in enumerate(values) if best >> i & 1)
+
+    def first_solution_only(
+        limits: Limits, *, presolve: bool = True, linearization: int = 2
+    ) -> cp_model.CpSolver:
+        solver = parameters(limits, presolve=presolve, linearization=linearization)
+        solver.parameters.stop_after_first_solution = True
+        solver.parameters.cp_model_presolve = False
+        return solver
+
+    with patch("parcelkit.solve.stages.parameters", first_solution_only):
+        objective = sum(v * p for v, p in zip(values, picks, strict=True))
+        outcome = staged.run("value", objective, bound=bound, bound_row=False)
+    assert outcome.status == Status.OPTIMAL
+    assert outcome.objective == outcome.bound == bound
+
+
 def test_neighbourhoods_are_searched_in_turn_around_the_best() -> None:
     """The second neighbourhood starts from what the first found, and nothing wider runs."""
     model = cp_model.CpModel()

@@ -151,11 +151,16 @@ class StagedSolve:
         focus: Sequence[Sequence[cp_model.IntVar]] = (),
         focus_work: float | None = None,
         wider: bool = True,
+        bound_row: bool = True,
     ) -> StageOutcome:
         """Maximize ``objective`` with the earlier stages held.
 
-        ``bound`` is an upper bound proven outside the model; it is added as a
-        row, so a solution that reaches it ends the stage as optimal. ``hint``
+        ``bound`` is an upper bound proven outside the model. A solution that
+        reaches it ends the stage as optimal. With ``bound_row`` it is also
+        added to the model as a row (``objective <= bound``), which lets
+        CP-SAT's own search prove that; without, it is only compared with what
+        the searches reach, and the search goes as it would with no bound.
+        ``hint``
         fixes some decision variables to a candidate answer: it is completed
         first (a solve with those variables fixed), and when it reaches the
         bound no search is needed. Otherwise the search starts from the best
@@ -171,7 +176,7 @@ class StagedSolve:
         then stands, with ``bound`` as the stage's bound.
         """
         self.model.maximize(objective)
-        if bound is not None:
+        if bound is not None and bound_row:
             self.model.add(objective <= bound)
         if (hint and self._complete(hint, objective, bound)) or self._extend_last(objective, bound):
             outcome = StageOutcome(name, Status.OPTIMAL, bound, bound, wall_clock_stopped=False)
@@ -207,6 +212,8 @@ class StagedSolve:
             objective_value = solver.objective_value
             searched = solver.best_objective_bound
             bound_value = searched if bound is None else min(searched, bound)
+            if bound is not None and objective_value >= bound:
+                status = Status.OPTIMAL
         elif status == Status.UNKNOWN and self._covers_model():
             # The search found nothing new; the completed hint it started from stands.
             return self._stand(name, objective, bound, stopped)
