@@ -490,6 +490,39 @@ def test_with_little_work_left_fairness_and_value_pricing_give_way_reproducibly(
     assert stages["value"].objective <= every_budget
 
 
+def test_a_leximin_level_tried_again_is_one_record_holding_the_second_try() -> None:
+    """A round that falls well short of its LP level is run once more for the same
+    producers; the level keeps one record, the second try's, which is what the
+    plan holds, and the later levels are numbered on from it."""
+    from typing import Any
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+
+    reached: list[int] = []
+    real = season_module.next_round
+
+    def short_first(lp: Any, fair: Any, level: int, bound: float | None, levels: Any) -> None:
+        reached.append(level)
+        if len(reached) == 1:
+            bound = 10.0 * level + 10.0  # far above what the round reached: try again
+        real(lp, fair, level, bound, levels)
+
+    catalog, requests = _shared_world()
+    with patch.object(season_module, "next_round", short_first):
+        result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    names = [s.name for s in result.solver.stages]
+    levels = [s for s in result.solver.stages if s.name.startswith("fair")]
+    assert len(reached) >= 2
+    assert len(names) == len(set(names))
+    assert [s.name for s in levels] == ["fairness"] + [
+        f"fairness {k + 2}" for k in range(len(levels) - 1)
+    ]
+    assert len(levels) == len(reached) - 1
+    assert levels[0].objective == pytest.approx(reached[1])
+
+
 def test_pricing_past_its_wall_cap_marks_the_plan_not_reproducible() -> None:
     """Column generation flags the wall clock only when it cut pricing short, not
     when it converged or its counted budget ended it."""

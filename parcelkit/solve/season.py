@@ -351,21 +351,31 @@ def master_lp(season: Season, fair: Fairness) -> SeasonLP:
 
 
 def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[Stage]) -> Answer:
-    """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends."""
+    """Serve, fairness (leximin rounds), value; ``stages`` receives each record as it ends.
+
+    Each leximin level is one record, "fairness", "fairness 2" and so on. A
+    round whose integer plan stays well below its LP level is tried again
+    once (`next_round`); the second try's record replaces the first's, since
+    the plan holds what the second reached for that level.
+    """
     fair = fairness_rows(season.policy, reach)
     if season.floor is not None:
         fair = fairness_rows("proportional", reach)
     lp = master_lp(season, fair)
     rounds = (1 if season.floor is not None else LEXIMIN_ROUNDS) if fair.active else 0
-    steps = [("serve", "serve")]
-    steps += [("fairness", "fairness" if k == 0 else f"fairness {k + 1}") for k in range(rounds)]
-    steps += [("value", "value")]
+    steps = ["serve"] + ["fairness"] * rounds + ["value"]
     served_hold: int | None = None
     pricing_left = PRICING_SHARE["fairness"] * season.time_limit / PRICING_SOLVE_SECONDS
     fairness_work = STAGE_SHARE["fairness"] * season.time_limit
-    for kind, name in steps:
+    done = 0  # fairness rounds run
+    retry: int | None = None  # the record of the level the next round tries again
+    for kind in steps:
         if kind == "fairness" and not fair.active:
             continue
+        name = kind
+        if kind == "fairness":
+            levels = sum(1 for s in stages if s.name.startswith("fair"))
+            name = stages[retry].name if retry is not None else _level_name(levels)
         value_time = VALUE_RESERVE * season.time_limit
         if kind == "fairness" and (
             _work_left(season) < value_time or season.deadline - time.monotonic() < value_time
@@ -373,12 +383,15 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             # the companies' value stage goes before (more) leximin rounds; when the
             # clock decided rather than the work counted, the plan is not reproducible
             season.wall_stopped |= _work_left(season) >= value_time
-            if name == "fairness":
+            if name == "fairness" and retry is None:
                 stages.append(Stage(name=name))
+            retry = None  # a level not tried again keeps its first record
             continue
         if time.monotonic() >= season.deadline:
             season.wall_stopped = True
-            stages.append(Stage(name=name))
+            if retry is None or kind != "fairness":
+                stages.append(Stage(name=name))
+            retry = None
             continue
         log.debug(
             "%s: %.1f s of work counted, %.1f s on the clock", name, season.spent, season.elapsed()
@@ -390,7 +403,6 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             season.spent += covered * PRICING_SOLVE_SECONDS
         pool = PRICING_SHARE[kind] * season.time_limit / PRICING_SOLVE_SECONDS
         if kind == "fairness":
-            done = len([s for s in stages if s.name.startswith("fair")])
             # the first round starts the fairness columns from nothing: it gets
             # most of the pool; later rounds share the rest, and what is unused
             pool = pricing_left * FIRST_ROUND_SHARE if done == 0 else pricing_left / (rounds - done)
@@ -428,7 +440,6 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         _hint(model, best)
         work = STAGE_SHARE[kind] * season.time_limit
         if kind == "fairness":
-            done = len([s for s in stages if s.name.startswith("fair")])
             work = (
                 fairness_work * FIRST_ROUND_SHARE if done == 0 else fairness_work / (rounds - done)
             )
@@ -454,7 +465,10 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             weights = serve_weights(model.request_parcels)
             served_hold = sum(weights[r] for r in best.served)
         reached = _measure(season, best, kind, fair)
-        stages.append(_record(name, reached, bound))
+        if retry is not None and kind == "fairness":
+            stages[retry], retry = _record(name, reached, bound), None
+        else:
+            stages.append(_record(name, reached, bound))
         season.report(name, reached, bound)
         if kind == "serve":
             lp.hold_served(float(best.parcels(season)))
@@ -462,7 +476,15 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             hold_floor(lp, fair, season.floor, int(reached))
         elif kind == "fairness":
             next_round(lp, fair, int(reached), bound, producer_levels(season, best, fair))
+            if fair.retried:
+                retry = len(stages) - 1
+        done += kind == "fairness"
     return best
+
+
+def _level_name(level: int) -> str:
+    """The stage name of leximin level ``level`` (from 0): "fairness", "fairness 2", ..."""
+    return "fairness" if level == 0 else f"fairness {level + 1}"
 
 
 def _work_left(season: Season) -> float:
