@@ -153,6 +153,9 @@ class Run:
     coverage: float = 0.0
     wall_s: float = 0.0
     peak_mb: float = 0.0
+    deterministic: bool = True
+    """The plan's ``solver.deterministic``: False when a wall clock, not counted
+    work, stopped a stage (the plan may then differ from run to run)."""
     stages: list[dict[str, Any]] = field(default_factory=list)
     """The method's own stage records (name, objective, bound, gap)."""
     gaps: dict[str, float | None] = field(default_factory=dict)
@@ -192,6 +195,7 @@ def measure(
         coverage=result.fairness.coverage,
         wall_s=wall,
         peak_mb=peak,
+        deterministic=result.solver.deterministic,
         stages=[s.model_dump() for s in result.solver.stages],
         error="; ".join(str(v) for v in violations[:3]) or None,
     )
@@ -406,6 +410,7 @@ COLUMNS = (
     "gap value",
     "peak MB",
     "verified",
+    "reproducible",
 )
 
 
@@ -414,7 +419,7 @@ def table(runs: Sequence[Run]) -> str:
     rows = [list(COLUMNS)]
     for run in runs:
         if run.status == "error":
-            rows.append([run.method, "error", *[""] * 10, f"{run.peak_mb:.0f}", "no"])
+            rows.append([run.method, "error", *[""] * 10, f"{run.peak_mb:.0f}", "no", ""])
             continue
         rows.append(
             [
@@ -432,6 +437,7 @@ def table(runs: Sequence[Run]) -> str:
                 _gap(run.gaps.get("value")),
                 f"{run.peak_mb:.0f}",
                 "yes" if run.verified else f"no ({run.violations})",
+                "yes" if run.deterministic else "no",
             ]
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]

@@ -523,6 +523,24 @@ def test_a_leximin_level_tried_again_is_one_record_holding_the_second_try() -> N
     assert levels[0].objective == pytest.approx(reached[1])
 
 
+def test_a_pricing_solve_counts_by_the_work_it_did() -> None:
+    """A quick pricing solve counts as one; one that searched to its deterministic
+    limit counts as several, so a stage of such solves ends by its counted budget
+    before its wall cap (size M's value stage met the cap when each counted one)."""
+    from parcelkit.models import Status
+    from parcelkit.solve.patterns import Priced
+    from parcelkit.solve.season import pricing_charge
+    from parcelkit.solve.season_state import PRICING_WORK
+
+    def charged(work: float) -> int:
+        return pricing_charge(Priced(Status.OPTIMAL, None, None, 0.0, work))
+
+    assert charged(0.0) == charged(0.001) == 1
+    assert charged(PRICING_WORK) >= 3
+    works = [0.0, 0.002, 0.004, 0.01, 0.02, PRICING_WORK]
+    assert [charged(w) for w in works] == sorted(charged(w) for w in works)
+
+
 def test_pricing_past_its_wall_cap_marks_the_plan_not_reproducible() -> None:
     """Column generation flags the wall clock only when it cut pricing short, not
     when it converged or its counted budget ended it."""

@@ -118,6 +118,16 @@ budget ends its column generation after 20 rounds at 40 s, LP 284,017, and the
 plan serves 283,910 (2026-12-02)."""
 PRICING_SOLVE_SECONDS: Final = 0.015
 """Wall seconds one pricing solve takes, about (measured 12 ms on the sample's tiers)."""
+PRICING_BUILD_SECONDS: Final = 0.006
+"""Wall seconds a pricing solve takes besides CP-SAT's search (building its model)."""
+WALL_PER_WORK: Final = 3.2
+"""Wall seconds per deterministic second of CP-SAT's search in a pricing solve.
+
+With `PRICING_BUILD_SECONDS`, fitted on size M at 60 s (2026-12-04): serve's
+solves 0.8 ms of deterministic time and 8 ms on the clock, fairness's 1.3 and
+13 ms, value's 11 and 41 ms. Counted as one `PRICING_SOLVE_SECONDS` each, the
+value stage's 400 solves took twice its wall cap and the plan was not
+reproducible (`pricing_charge`)."""
 SEARCH_GAP: Final = 0.001
 """The integer master's search stops within this of its own bound over the patterns.
 
@@ -591,9 +601,9 @@ def _generate(
                 if time.monotonic() >= wall_cap:
                     cut = True
                     break
-                solves_left -= 1
                 spec = season.tiers[members[cls][0]].spec
                 priced = price_pattern(spec, weights[cls], season.limits(PRICING_WORK))
+                solves_left -= pricing_charge(priced)
                 gain[cls] = min(cheap[cls], priced.bound)
                 if priced.pattern is not None and priced.value is not None:
                     added += _offer_all(season, lp, duals, members[cls], priced)
@@ -630,6 +640,13 @@ def _generate(
     if math.isinf(bound) and best_lp == 0.0 and duals is None:
         return None, used  # the LP itself failed (infeasible with a fairness floor): no bound
     return max(bound, best_lp), used
+
+
+def pricing_charge(priced: Priced) -> int:
+    """The pricing solves a solve counts as: one, or as many as its deterministic
+    work says it took on the clock (a value stage's solve, about three)."""
+    seconds = PRICING_BUILD_SECONDS + WALL_PER_WORK * priced.work
+    return max(1, math.ceil(seconds / PRICING_SOLVE_SECONDS - 1e-9))
 
 
 def _offer_all(
