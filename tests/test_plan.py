@@ -541,6 +541,27 @@ def test_a_pricing_solve_counts_by_the_work_it_did() -> None:
     assert [charged(w) for w in works] == sorted(charged(w) for w in works)
 
 
+def test_the_value_stage_prices_with_a_share_of_the_work_left() -> None:
+    """When the stages before it leave much counted work, the value stage's column
+    generation may use a quarter of it, beyond its fixed share of the limit; the
+    pool is read from counted work, never from the clock."""
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+
+    catalog, requests = _shared_world()
+    fixed = season_module.PRICING_SHARE["value"] * QUICK / season_module.PRICING_SOLVE_SECONDS
+    for left, pool in ((0.0, fixed), (1_000.0, 250.0 / season_module.PRICING_SOLVE_SECONDS)):
+        with (
+            patch.object(season_module, "_work_left", lambda season, left=left: left),
+            patch.object(season_module, "VALUE_RESERVE", 0.0),
+            patch.object(season_module, "_generate", wraps=season_module._generate) as generate,
+        ):
+            plan(catalog, requests, time_limit=QUICK)
+        value = [call.args[3] for call in generate.call_args_list if call.args[2] == "value"]
+        assert value == [int(pool)]
+
+
 def test_pricing_past_its_wall_cap_marks_the_plan_not_reproducible() -> None:
     """Column generation flags the wall clock only when it cut pricing short, not
     when it converged or its counted budget ended it."""

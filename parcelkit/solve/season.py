@@ -196,6 +196,10 @@ The value stage also serves more: on size M the serve stage ends at 87,715
 parcels, and a value stage with its time lifted that to 88,550 (0.48 % from
 the bound); in a benchmark run where, with 0.18 kept, the leximin rounds left
 it less, it ended at 87,890 (1.2 %)."""
+VALUE_SLACK_SHARE: Final = 0.25
+"""Share of the work still counted as left that the value stage's column generation
+may use when that is more than its `PRICING_SHARE` (the stages before it ended
+early: small seasons). Read from counted work, so the plan stays reproducible."""
 MIN_PRICED_PER_ROUND: Final = 20
 """Fewest tier classes a column generation round prices (the most promising first)."""
 
@@ -416,6 +420,8 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             # the first round starts the fairness columns from nothing: it gets
             # most of the pool; later rounds share the rest, and what is unused
             pool = pricing_left * FIRST_ROUND_SHARE if done == 0 else pricing_left / (rounds - done)
+        if kind == "value":
+            pool = max(pool, VALUE_SLACK_SHARE * _work_left(season) / PRICING_SOLVE_SECONDS)
         wall_cap = season.deadline
         if kind == "serve":
             wall_cap = season.started + SERVE_PRICING_WALL * season.time_limit
