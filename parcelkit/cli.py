@@ -891,9 +891,9 @@ def demo(
     exit 0 whatever the plan leaves unserved, 4 on a solver failure.
     """
     # 30 s, not plan's 60: on the sample the stages' work (a share of the limit)
-    # then ends in about 15 s instead of 18 to 25, with every parcel served, the
-    # same smallest producer revenue and the companies' value 0.14 % lower
-    # (measured 2026-12-04).
+    # then ends in about 16 s instead of 28, with every parcel served, the
+    # smallest producer at its whole stock and the companies' value 0.07 %
+    # lower (measured 2026-12-04).
     from parcelkit.data import karawang_catalog, karawang_requests
 
     out, err = _stdout(), _stderr()
