@@ -126,8 +126,8 @@ WALL_PER_WORK: Final = 3.2
 With `PRICING_BUILD_SECONDS`, fitted on size M at 60 s (2026-12-04): serve's
 solves 0.8 ms of deterministic time and 8 ms on the clock, fairness's 1.3 and
 13 ms, value's 11 and 41 ms. Counted as one `PRICING_SOLVE_SECONDS` each, the
-value stage's 400 solves took twice its wall cap and the plan was not
-reproducible (`pricing_charge`)."""
+value stage's 400 solves would have taken 16 s; its wall cap (about 10 s) cut
+it after 246 to 308 of them, and the plan was not reproducible (`pricing_charge`)."""
 SEARCH_GAP: Final = 0.001
 """The integer master's search stops within this of its own bound over the patterns.
 

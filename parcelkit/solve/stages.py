@@ -160,10 +160,9 @@ class StagedSolve:
         added to the model as a row (``objective <= bound``), which lets
         CP-SAT's own search prove that; without, it is only compared with what
         the searches reach, and the search goes as it would with no bound.
-        ``hint``
-        fixes some decision variables to a candidate answer: it is completed
-        first (a solve with those variables fixed), and when it reaches the
-        bound no search is needed. Otherwise the search starts from the best
+        ``hint`` fixes some decision variables to a candidate answer: it is
+        completed first (a solve with those variables fixed), and when it
+        reaches the bound no search is needed. Otherwise the search starts from the best
         solution known, the completed hint or the last stage's.
 
         ``focus`` lists neighbourhoods, each a set of variables that shape the
