@@ -339,10 +339,7 @@ def _proven_impossible(relaxed: _Relaxed, keys: list[str], limits: Limits) -> bo
     Rp500.000 manager tier needed 0.72 deterministic seconds, more than a
     stage's 0.4, and its relaxations then gave reasons that made no sense).
     """
-    model = relaxed.model
-    model.clear_assumptions()
-    model.add_assumptions([relaxed.guards.literals[k] for k in keys])
-    model.clear_objective()  # type: ignore[no-untyped-call]
+    model = _keeping_only(relaxed, keys)
     for _ in range(PROOF_ESCALATIONS + 1):
         code = parameters(limits).solve(model)
         if code != cp_model.UNKNOWN or limits.remaining() <= 0:
@@ -355,10 +352,7 @@ def _solve_keeping(
     relaxed: _Relaxed, kept: list[str], limits: Limits, focus: str | None = None
 ) -> cp_model.CpSolver | None:
     """Solve with only ``kept`` rules enforced; with ``focus`` relaxed, minimize its change."""
-    model = relaxed.model
-    model.clear_assumptions()
-    model.add_assumptions([relaxed.guards.literals[k] for k in kept])
-    model.clear_objective()  # type: ignore[no-untyped-call]
+    model = _keeping_only(relaxed, kept)
     objective = _change_objective(relaxed, focus) if focus else None
     if objective is not None:
         expression, maximize = objective
@@ -371,6 +365,15 @@ def _solve_keeping(
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver
     return None
+
+
+def _keeping_only(relaxed: _Relaxed, kept: list[str]) -> cp_model.CpModel:
+    """The relaxed model with only the ``kept`` rules enforced and no objective."""
+    model = relaxed.model
+    model.clear_assumptions()
+    model.add_assumptions([relaxed.guards.literals[k] for k in kept])
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    return model
 
 
 def _change_objective(relaxed: _Relaxed, key: str) -> tuple[cp_model.LinearExprT, bool] | None:
