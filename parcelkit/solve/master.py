@@ -8,10 +8,13 @@ Rows:
 - per sku and packaging: units used <= stock left;
 - per eligible producer (fairness policies): ``revenue_j >= weight_j x F``,
   with weight 1 (``maxmin_share``) or reachable_j / 1e6 (``proportional``);
+  in the fill round each producer's own level ``z_j`` takes F's place
+  (`SeasonLP.set_fill`);
 - per producer (``max_share``): ``den x revenue_j <= num x all producer revenue``;
 - a hold row on the served parcels once the serve stage is done.
 
-The objective is the current stage's: parcels served, ``F``, or parcel value.
+The objective is the current stage's: parcels served, ``F``, the sum of the
+``z_j`` (fill), or parcel value.
 This relaxation drops ``max_variants``, the price spread and ``min_order``, so
 its optimum over *all* patterns bounds the integer master from above. While
 column generation has not converged, the bound is Lagrangian:
@@ -36,7 +39,8 @@ from parcelkit.solve.patterns import Pattern
 log = logging.getLogger(__name__)
 
 VALUE_SCALE = 1e-3
-"""The value stage's LP objective is in thousands of rupiah: fewer numerical troubles in GLOP."""
+"""The value and fill stages' LP objectives are in thousands (of rupiah, or of levels):
+fewer numerical troubles in GLOP."""
 
 ITERATION_SECONDS = 1.0e-4
 COLUMN_ITERATION_SECONDS = 1.6e-8
@@ -44,6 +48,12 @@ COLUMN_ITERATION_SECONDS = 1.6e-8
 (size L's serve stage, 2026-12-02: 0.14 ms with 4,000 columns, 0.34 ms with 15,000).
 `SeasonLP.work` counts solves in these estimated seconds, from GLOP's iteration
 count, so that column generation can budget its LP solves deterministically."""
+
+WARM_PARAMETERS = "use_dual_simplex: true use_preprocessing: false"
+"""GLOP's parameters: dual simplex, no presolve, so each solve starts from the last basis."""
+COLD_PARAMETERS = "use_dual_simplex: false use_preprocessing: true"
+"""GLOP's parameters for a last try at an LP the warm solves ended ABNORMAL on: primal
+simplex after presolve, from scratch."""
 
 PROPORTIONAL_SCALE = 1_000_000
 """F is measured per million of a producer's reachable revenue under ``proportional``."""
@@ -90,6 +100,8 @@ class SeasonLP:
     def __post_init__(self) -> None:
         self.active = set(self.fairness)
         self.floors: dict[str, float] = {}
+        self.fill_box: dict[str, tuple[float, float]] = {}
+        """Producer -> (floor, target) of its own level in the fill round, once set."""
         self.stage = "serve"
         self.last_counts: list[tuple[Column, float]] = []
         self.last_served: list[float] = [0.0] * len(self.request_parcels)
@@ -111,9 +123,7 @@ class SeasonLP:
         # Without presolve GLOP starts each solve from the last basis (columns
         # are only ever added): size L's serve LP solves took 0.57 s instead
         # of 0.98 s each (measured over its first 800 pricing solves).
-        solver.SetSolverSpecificParametersAsString(
-            "use_dual_simplex: true use_preprocessing: false"
-        )
+        solver.SetSolverSpecificParametersAsString(WARM_PARAMETERS)
         inf = solver.infinity()
         self.served = [solver.NumVar(0.0, 1.0, f"s{r}") for r in range(len(self.request_parcels))]
         self.level = solver.NumVar(0.0, self.fairness_cap, "F")
@@ -126,6 +136,7 @@ class SeasonLP:
             key: solver.Constraint(-inf, float(units), f"stock:{key}")
             for key, units in sorted(self.stock.items())
         }
+        self.fill: dict[str, pywraplp.Variable] = {}
         self.fair_rows = {}
         for producer, weight in sorted(self.fairness.items()):
             row = solver.Constraint(-float(self.base.get(producer, 0)), inf, f"fair:{producer}")
@@ -157,6 +168,8 @@ class SeasonLP:
         self.level.SetBounds(low, high)
         for producer, level in self.floors.items():
             self._floor_row(producer, level)
+        if self.fill_box:
+            self.set_fill(self.fill_box)
         for column in columns:
             self.add(column.tier, column.pattern)
         self.set_stage(self.stage)
@@ -184,7 +197,7 @@ class SeasonLP:
         self._set_objective_of(self.columns[-1])
 
     def set_stage(self, stage: str) -> None:
-        """Switch the objective to ``serve``, ``fairness`` or ``value``."""
+        """Switch the objective to ``serve``, ``fairness``, ``fill`` or ``value``."""
         self.stage = stage
         objective = self.solver.Objective()
         objective.Clear()
@@ -193,6 +206,9 @@ class SeasonLP:
                 objective.SetCoefficient(var, float(parcels))
         elif stage == "fairness":
             objective.SetCoefficient(self.level, 1.0)
+        elif stage == "fill":
+            for var in self.fill.values():
+                objective.SetCoefficient(var, VALUE_SCALE)
         for column in self.columns:
             self._set_objective_of(column)
         objective.SetMaximization()
@@ -221,6 +237,31 @@ class SeasonLP:
         row = self.fair_rows[producer]
         row.SetCoefficient(self.level, 0.0)
         row.SetLb(self.fairness[producer] * level - self.base.get(producer, 0))
+
+    def set_fill(self, box: Mapping[str, tuple[float, float]]) -> None:
+        """The fill round: each eligible producer gets a level of its own, within ``box``.
+
+        The shared level F leaves every fairness row and producer j's own
+        ``z_j`` takes its place (``revenue_j >= weight_j x z_j``), from its
+        floor up to the fill's target (``box[j]``). The rows of the leximin
+        floors become the ``z_j``'s lower bounds, so every floor still holds
+        in the stages after.
+        """
+        self.fill_box = dict(box)
+        self.fill = {}
+        self.level.SetBounds(0.0, 0.0)
+        for producer, row in self.fair_rows.items():
+            low, high = box[producer]
+            row.SetCoefficient(self.level, 0.0)
+            row.SetLb(-float(self.base.get(producer, 0)))
+            var = self.solver.NumVar(low, high, f"z:{producer}")
+            row.SetCoefficient(var, -self.fairness[producer])
+            self.fill[producer] = var
+        self.active.clear()
+
+    def fill_value(self) -> float:
+        """The sum of the ``z_j`` in the last solve; 0 when it did not end optimal."""
+        return sum(var.solution_value() for var in self.fill.values()) if self.solved else 0.0
 
     def next_level(self, cap: float) -> None:
         """Leximin: a new level F for the producers still active, from 0 up to ``cap``."""
@@ -263,6 +304,12 @@ class SeasonLP:
             self._rebuild()
             if self._time_left():
                 status = self._counted_solve()
+        if status != pywraplp.Solver.OPTIMAL and self._time_left():
+            # Rebuilt, the sample's fill LP still ended ABNORMAL; primal simplex
+            # after presolve solves it (measured), from scratch.
+            self.solver.SetSolverSpecificParametersAsString(COLD_PARAMETERS)
+            status = self._counted_solve()
+            self.solver.SetSolverSpecificParametersAsString(WARM_PARAMETERS)
         if status != pywraplp.Solver.OPTIMAL:
             if self._time_left():
                 log.warning("season master LP: GLOP status %s, column generation stops", status)
@@ -298,8 +345,9 @@ class SeasonLP:
         return True
 
     def scale(self) -> float:
-        """Objective units per reported unit: parcel value is counted in thousands of rupiah."""
-        return VALUE_SCALE if self.stage == "value" else 1.0
+        """Objective units per reported unit: parcel value and the fill's levels are
+        counted in thousands (GLOP ended ABNORMAL on the sample's fill LP in units)."""
+        return VALUE_SCALE if self.stage in ("value", "fill") else 1.0
 
     def counts(self) -> list[tuple[Column, float]]:
         """The columns with a positive value in the last good LP solution."""
@@ -375,6 +423,9 @@ class Duals:
             self.fair[j] * lp.fairness[j] for j in lp.active
         )
         total += max(reduced_level * lp.level.lb(), reduced_level * lp.level.ub())
+        for producer, var in lp.fill.items():
+            reduced = objective.GetCoefficient(var) + self.fair[producer] * lp.fairness[producer]
+            total += max(reduced * var.lb(), reduced * var.ub())
         for t, tier in enumerate(lp.tiers):
             gain = best_gain[t]
             if gain == float("-inf"):

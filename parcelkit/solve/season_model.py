@@ -164,19 +164,20 @@ class SeasonModel:
                 terms.append(pattern.price * count)
         return cp_model.LinearExpr.sum(terms)
 
-    def lift(self, target: int) -> cp_model.LinearExpr:
-        """The active producers' levels, each counted up to ``target``, summed.
+    def lift(self, target: int, producers: Sequence[str] | None = None) -> cp_model.LinearExpr:
+        """The active producers' levels (or ``producers``'), each counted up to ``target``, summed.
 
         Max-min's objective only moves when every producer at the minimum
         moves at once, which a local search seldom finds when many sit there
         (at Karawang scale: a dozen producers at 0, a 5 s search that found
         nothing better). This sum moves with each producer lifted toward
         ``target``, so a search on it first gives the max-min search a start
-        where fewer producers are low.
+        where fewer producers are low. The fill round maximizes it over every
+        eligible producer (`parcelkit.solve.fill`).
         """
         m = self.model
         parts = []
-        for producer in sorted(self.active):
+        for producer in sorted(self.active if producers is None else producers):
             reached = m.new_int_var(0, max(0, target), f"lift:{producer}")
             m.add(self.levels[producer] * reached <= self._paid[producer] * self.level_scale)
             parts.append(reached)

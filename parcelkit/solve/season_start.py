@@ -139,7 +139,7 @@ def round_lp(
         fills = {}
         for t in season.tiers_of[r]:
             ref = season.tiers[t]
-            fill = _rounded(by_tier.get(t, []), ref.parcels, ref.spec)
+            fill = rounded_fill(by_tier.get(t, []), ref.parcels, ref.spec)
             if fill is None:
                 break
             fills[t] = fill
@@ -228,7 +228,7 @@ def _fitting(
     return fills
 
 
-def _rounded(
+def rounded_fill(
     patterns: Sequence[tuple[Pattern, float]], parcels: int, spec: TierSpec
 ) -> tuple[tuple[Pattern, int], ...] | None:
     """A tier's LP patterns as at most max_variants integer counts adding up to ``parcels``."""

@@ -1,0 +1,222 @@
+"""Fairness: the fill round that ends the season plan's fairness stage.
+
+The leximin rounds (`parcelkit.solve.leximin`) raise the smallest level, a
+few producers at a time; after the last round every producer still active
+is left wherever the value stage puts its revenue, and that is where most
+of the inequality lives (size M: the smallest level at Rp85 million after
+six rounds, the largest producer at Rp1.1 billion, gini 0.42).
+
+The fill round raises every eligible producer at once toward one level, the
+*target*: the water level at which each producer, given no more than its
+`reachable`, would share the revenue the plan already pays (`water_level`).
+Its objective is each producer's level counted up to the target, summed
+(`fill_value`): it grows only where a producer below the target is paid more,
+and it never asks a producer above the target to give anything up unless
+that lifts one below. Every leximin floor stays held. It is exact leximin
+for no one; it is the "then the next smallest" of FORMAT.md's `maxmin_share`
+done for all producers in one step, approximately.
+
+Like a leximin round it is column generation on the master LP (each producer
+its own level ``z_j``, `SeasonLP.set_fill`), then the integer master. The
+LP's fills are rarely a valid plan as they are, rounded, but they are a far
+better start for CP-SAT than the plan before the round (size M: the search
+from the plan found nothing above it in 18 deterministic seconds; from the
+rounded LP it reached 97 % of the LP's fill), so the integer master is
+hinted with them (`round_toward_lp`) and holds at least the fill of the
+plan before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from parcelkit.solve.leximin import Fairness
+from parcelkit.solve.master import SeasonLP
+from parcelkit.solve.patterns import Pattern
+from parcelkit.solve.season_start import rounded_fill
+from parcelkit.solve.season_state import Answer, Season, answer_revenue, usage
+
+SWAP_PASSES = 3
+"""Passes of `swap_toward_lp` over the tiers."""
+SHIFTS_PER_TIER = 3
+"""Times `round_toward_lp` may move a tier's parcels between its patterns to relieve stock."""
+
+
+def water_level(caps: Mapping[str, float], per_level: Mapping[str, float], total: float) -> float:
+    """The level L at which ``sum_j min(caps[j], L x per_level[j])`` reaches ``total``.
+
+    ``caps`` are revenues, ``per_level`` the revenue one unit of level stands
+    for (1 under ``maxmin_share``; reachable / 10^6 under ``proportional``).
+    When the caps add up to less than ``total``, the level at which every
+    producer is at its cap.
+    """
+    if not caps:
+        return 0.0
+    top = max(caps[j] / per_level[j] for j in caps)
+    if sum(caps.values()) <= total:
+        return top
+    low, high = 0.0, top
+    for _ in range(100):  # bisection to well below a rupiah's precision
+        mid = (low + high) / 2
+        if sum(min(caps[j], mid * per_level[j]) for j in caps) < total:
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def levels_of(season: Season, answer: Answer, fair: Fairness) -> dict[str, int]:
+    """Each eligible producer's level in ``answer``: revenue x scale / weight."""
+    revenue = answer_revenue(season, answer)
+    return {j: revenue.get(j, 0) * fair.scale // w for j, w in sorted(fair.weights.items())}
+
+
+def fill_target(season: Season, answer: Answer, fair: Fairness) -> int:
+    """The fill round's target: the water level of what ``answer`` pays the eligible
+    producers, each capped at its `reachable`."""
+    revenue = answer_revenue(season, answer)
+    producers = sorted(fair.weights)
+    caps = {j: float(fair.reach[j]) for j in producers}
+    per_level = {j: fair.weights[j] / fair.scale for j in producers}
+    total = float(sum(revenue.get(j, 0) for j in producers))
+    return int(water_level(caps, per_level, total))
+
+
+def fill_box(fair: Fairness, target: int) -> dict[str, tuple[float, float]]:
+    """Each eligible producer's own level in the fill LP: from its floor to the target
+    (or to its `reachable`, if less)."""
+    box = {}
+    for j, weight in sorted(fair.weights.items()):
+        high = min(float(target), fair.reach[j] * fair.scale / weight)
+        box[j] = (min(float(fair.floors.get(j, 0)), high), high)
+    return box
+
+
+def fill_value(levels: Mapping[str, int], target: int) -> int:
+    """The fill round's objective: each level counted up to ``target``, summed."""
+    return sum(min(level, target) for level in levels.values())
+
+
+def fill_bound(fair: Fairness, target: int, lp_bound: float | None) -> float:
+    """A proven bound on the fill: the LP's, no looser than every producer at its box's top."""
+    cap = float(sum(int(high) for _, high in fill_box(fair, target).values()))
+    return cap if lp_bound is None else min(cap, lp_bound)
+
+
+def round_toward_lp(season: Season, lp: SeasonLP, plan: Answer) -> Answer:
+    """The plan's served tiers with the fill LP's patterns: the integer master's start.
+
+    Each served tier the LP fills takes its LP patterns, rounded
+    (`rounded_fill`: up to ``max_variants`` within the price spread). Where
+    that oversells a sku or packaging, parcels move within a tier from the
+    pattern that uses most of it to the one that uses least (up to
+    `SHIFTS_PER_TIER` times a tier). What is left may still break a rule
+    (stock, min_order, a floor): CP-SAT takes it as a hint and repairs it,
+    and the plan before the round stays the fallback.
+    """
+    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
+    for column, value in lp.counts():
+        by_tier.setdefault(column.tier, []).append((column.pattern, value))
+    fills = dict(plan.fills)
+    for t in sorted(fills):
+        ref = season.tiers[t]
+        rounded = rounded_fill(by_tier.get(t, []), ref.parcels, ref.spec)
+        if rounded is not None:
+            fills[t] = rounded
+    shifts: dict[int, int] = {}
+    while True:
+        use = usage(fills.values())
+        over = sorted(k for k, units in use.items() if units > season.left.get(k, 0))
+        if not over or not _shift(
+            fills, over[0], use[over[0]] - season.left.get(over[0], 0), shifts
+        ):
+            return Answer(plan.served, fills)
+
+
+def _shift(
+    fills: dict[int, tuple[tuple[Pattern, int], ...]],
+    key: str,
+    excess: int,
+    shifts: dict[int, int],
+) -> bool:
+    """Move parcels of one tier off its pattern using most of ``key``; False if none can."""
+    for t in sorted(fills):
+        fill = list(fills[t])
+        per = [dict(pattern.uses).get(key, 0) for pattern, _ in fill]
+        if shifts.get(t, 0) >= SHIFTS_PER_TIER or max(per) == min(per):
+            continue
+        most = max(range(len(fill)), key=lambda i: (per[i], -i))
+        least = min(range(len(fill)), key=lambda i: (per[i], i))
+        moved = min(fill[most][1], -(-excess // (per[most] - per[least])))
+        fill[most] = (fill[most][0], fill[most][1] - moved)
+        fill[least] = (fill[least][0], fill[least][1] + moved)
+        fills[t] = tuple((pattern, count) for pattern, count in fill if count > 0)
+        shifts[t] = shifts.get(t, 0) + 1
+        return True
+    return False
+
+
+def swap_toward_lp(
+    season: Season, lp: SeasonLP, plan: Answer, fair: Fairness, target: int
+) -> Answer:
+    """``plan`` with served tiers moved, one at a time, to their rounded LP fills.
+
+    A tier moves only when that raises the fill and the plan stays valid:
+    stock, the min_order of every sku it touches, every producer's floor and
+    the ``max_share`` cap (the rules a tier's own patterns do not settle).
+    Three passes, since a move frees stock for others. The fallback when
+    CP-SAT finds nothing from `round_toward_lp`'s start: weaker, never invalid.
+    """
+    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
+    for column, value in lp.counts():
+        by_tier.setdefault(column.tier, []).append((column.pattern, value))
+    fills = dict(plan.fills)
+    use = usage(fills.values())
+    revenue = answer_revenue(season, plan)
+    minimum = {p.sku: p.min_order - season.ordered.get(p.sku, 0) for p in season.catalog.products}
+    for _ in range(SWAP_PASSES):
+        for t in sorted(set(by_tier) & set(fills)):
+            ref = season.tiers[t]
+            new = rounded_fill(by_tier[t], ref.parcels, ref.spec)
+            if new is None or new == fills[t]:
+                continue
+            old_use, new_use = usage([fills[t]]), usage([new])
+            after = {
+                k: use.get(k, 0) - old_use.get(k, 0) + new_use.get(k, 0)
+                for k in sorted(set(old_use) | set(new_use))
+            }
+            if any(
+                units > season.left.get(k, 0) or 0 < units < minimum.get(k, 0)
+                for k, units in after.items()
+            ):
+                continue
+            moved = dict(revenue)
+            for fill, sign in ((fills[t], -1), (new, 1)):
+                for pattern, count in fill:
+                    for producer, amount in pattern.revenue:
+                        moved[producer] = moved.get(producer, 0) + sign * amount * count
+            if _keeps_rules(season, fair, moved) and _fill_of(fair, moved, target) > _fill_of(
+                fair, revenue, target
+            ):
+                fills[t] = new
+                use.update(after)
+                revenue = moved
+    return Answer(plan.served, fills)
+
+
+def _keeps_rules(season: Season, fair: Fairness, revenue: Mapping[str, int]) -> bool:
+    """Every producer at its floor or above, and none above the ``max_share`` cap."""
+    for j, weight in fair.weights.items():
+        if revenue.get(j, 0) * fair.scale < weight * fair.floors.get(j, 0):
+            return False
+    share = season.max_share
+    if share is None:
+        return True
+    total = sum(revenue.values())
+    return all(share.denominator * paid <= share.numerator * total for paid in revenue.values())
+
+
+def _fill_of(fair: Fairness, revenue: Mapping[str, int], target: int) -> int:
+    return sum(
+        min(target, revenue.get(j, 0) * fair.scale // w) for j, w in sorted(fair.weights.items())
+    )

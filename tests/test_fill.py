@@ -1,0 +1,229 @@
+"""The fill round of the season's fairness stage (`parcelkit.solve.fill`)."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parcelkit.models import Catalog, Request
+from parcelkit.solve import season as season_module
+from parcelkit.solve.fill import (
+    fill_bound,
+    fill_box,
+    fill_value,
+    round_toward_lp,
+    swap_toward_lp,
+    water_level,
+)
+from parcelkit.solve.leximin import Fairness
+from parcelkit.solve.master import SeasonLP, TierRow
+from parcelkit.solve.patterns import Pattern
+from parcelkit.solve.season import plan
+from parcelkit.solve.season_state import Answer, usage
+from parcelkit.verify import check_plan
+from tests.test_plan import _bare_season, _catalog, _product, _request, _revenue
+
+QUICK = 3.0
+
+# --------------------------------------------------------------------------- the target
+
+
+def test_water_level_shares_the_total_evenly_below_every_cap() -> None:
+    caps = {"a": 100.0, "b": 100.0, "c": 100.0}
+    assert water_level(caps, dict.fromkeys(caps, 1.0), 150.0) == pytest.approx(50.0)
+
+
+def test_water_level_gives_a_capped_producer_its_cap_and_the_rest_more() -> None:
+    # "a" can take 10 at most; the 80 left are shared by "b" and "c".
+    caps = {"a": 10.0, "b": 100.0, "c": 100.0}
+    assert water_level(caps, dict.fromkeys(caps, 1.0), 90.0) == pytest.approx(40.0)
+
+
+def test_water_level_when_the_caps_cannot_hold_the_total_is_every_cap() -> None:
+    caps = {"a": 10.0, "b": 30.0}
+    assert water_level(caps, dict.fromkeys(caps, 1.0), 100.0) == 30.0
+    assert water_level({}, {}, 100.0) == 0.0
+
+
+def test_water_level_in_proportional_units() -> None:
+    # Levels per million of reachable: a level of 250,000 pays a quarter of each reach.
+    reach = {"a": 400.0, "b": 800.0}
+    per_level = {j: r / 1_000_000 for j, r in reach.items()}
+    assert water_level(reach, per_level, 300.0) == pytest.approx(250_000.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    caps=st.lists(st.integers(0, 1_000_000), min_size=1, max_size=12),
+    share=st.floats(0.0, 1.5),
+)
+def test_water_level_pays_out_the_total_when_the_caps_allow(caps: list[int], share: float) -> None:
+    named = {f"p{i}": float(c) for i, c in enumerate(caps)}
+    per_level = dict.fromkeys(named, 1.0)
+    total = share * sum(named.values())
+    level = water_level(named, per_level, total)
+    paid = sum(min(c, level) for c in named.values())
+    if total <= sum(named.values()):
+        assert paid == pytest.approx(total, rel=1e-9, abs=1e-3)
+    else:
+        assert level == max(named.values())
+
+
+def test_fill_box_runs_from_each_floor_to_the_target_or_the_reach() -> None:
+    fair = Fairness({"a": 1, "b": 1}, 1, {"a": 30, "b": 500}, set(), floors={"a": 20, "b": 40})
+    assert fill_box(fair, 100) == {"a": (20.0, 30.0), "b": (40.0, 100.0)}
+    assert fill_value({"a": 25, "b": 160}, 100) == 125
+    assert fill_bound(fair, 100, None) == 130.0
+    assert fill_bound(fair, 100, 120.5) == 120.5
+
+
+# --------------------------------------------------------------------------- the LP
+
+
+def _two_producer_lp() -> SeasonLP:
+    """One tier of 10 parcels; a parcel pays producer A or producer B 10,000."""
+    lp = SeasonLP(
+        tiers=[TierRow(0, 10, 0)],
+        request_parcels=[10],
+        stock={"A": 100, "B": 4},
+        owner={"A": "PA", "B": "PB"},
+        fairness={"PA": 1.0, "PB": 1.0},
+        fairness_cap=1e9,
+        max_share=None,
+        producers=["PA", "PB"],
+        base={},
+    )
+    for sku, producer in (("A", "PA"), ("B", "PB")):
+        lp.add(0, Pattern("BOX", ((sku, 1),), 12_000, ((sku, 1),), ((producer, 10_000),)))
+    return lp
+
+
+def test_the_fill_lp_raises_each_level_to_its_box_and_its_bound_holds() -> None:
+    lp = _two_producer_lp()
+    lp.hold_served(10.0)
+    lp.set_fill({"PA": (0.0, 60_000.0), "PB": (20_000.0, 60_000.0)})
+    lp.set_stage("fill")
+    duals = lp.solve()
+    assert duals is not None
+    # B's stock pays it 40,000 at most; A gets the other six parcels.
+    assert duals.objective == pytest.approx(100_000.0)
+    assert lp.fill_value() == pytest.approx(100_000.0)
+    # A Lagrangian bound from any pattern gains at least this optimum's value.
+    assert duals.bound([0.0]) >= duals.objective - 1e-6
+
+
+def test_a_rebuilt_fill_lp_keeps_its_boxes() -> None:
+    lp = _two_producer_lp()
+    lp.set_fill({"PA": (0.0, 30_000.0), "PB": (0.0, 30_000.0)})
+    lp.set_stage("fill")
+    lp._rebuild()
+    assert lp.solve() is not None
+    assert lp.fill_value() == pytest.approx(60_000.0)
+
+
+# --------------------------------------------------------------------------- the start
+
+
+def _world() -> tuple[Catalog, list[Request]]:
+    """A's goods are the dearest and fill a parcel best; D has little stock."""
+    products = [
+        _product("A1", "P-A", 29_000),
+        _product("B1", "P-B", 17_000),
+        _product("C1", "P-C", 15_000),
+        _product("D1", "P-D", 10_000, stock=60),
+    ]
+    return _catalog(products), [
+        _request(f"R{i}", 100, 95_000, max_same_product=3) for i in range(1, 4)
+    ]
+
+
+def test_round_toward_lp_moves_parcels_off_what_oversells() -> None:
+    catalog, requests = _world()
+    season = _bare_season(catalog, requests[:1])
+    season.left["B1"] = 150
+    only_b = Pattern("BOX", (("B1", 3),), 56_000, (("B1", 3), ("BOX", 1)), (("P-B", 51_000),))
+    only_c = Pattern("BOX", (("C1", 3),), 52_000, (("C1", 3), ("BOX", 1)), (("P-C", 45_000),))
+
+    class _LP:
+        def counts(self) -> list[tuple[object, float]]:
+            column = type("Column", (), {})
+            first, second = column(), column()
+            first.tier, first.pattern = 0, only_b  # type: ignore[attr-defined]
+            second.tier, second.pattern = 0, only_c  # type: ignore[attr-defined]
+            return [(first, 70.0), (second, 30.0)]
+
+    start = Answer((0,), {0: ((only_c, 100),)})
+    rounded = round_toward_lp(season, _LP(), start)  # type: ignore[arg-type]
+    fill = dict(rounded.fills[0])
+    assert sum(fill.values()) == 100
+    assert usage(rounded.fills.values())["B1"] <= 150  # 70 parcels of three would be 210
+    assert fill[only_b] == 50
+
+
+def test_swap_toward_lp_never_breaks_a_rule() -> None:
+    """Whatever the LP proposes, the swapped plan keeps stock, min_order and floors."""
+    catalog, requests = _world()
+    season = _bare_season(catalog, requests[:2])
+    season.left["A1"] = 500
+    only_a = Pattern("BOX", (("A1", 3),), 92_000, (("A1", 3), ("BOX", 1)), (("P-A", 87_000),))
+    mixed = Pattern(
+        "BOX",
+        (("A1", 1), ("B1", 2), ("C1", 2)),
+        98_000,
+        (("A1", 1), ("B1", 2), ("C1", 2), ("BOX", 1)),
+        (("P-A", 29_000), ("P-B", 34_000), ("P-C", 30_000)),
+    )
+
+    class _LP:
+        def counts(self) -> list[tuple[object, float]]:
+            rows = []
+            for tier in (0, 1):
+                column = type("Column", (), {})()
+                column.tier, column.pattern = tier, mixed  # type: ignore[attr-defined]
+                rows.append((column, 100.0))
+            return rows
+
+    fair = Fairness(
+        {"P-A": 1, "P-B": 1, "P-C": 1, "P-D": 1},
+        1,
+        {"P-A": 10**8, "P-B": 10**8, "P-C": 10**8, "P-D": 10**8},
+        set(),
+        floors={"P-A": 8_000_000},
+    )
+    start = Answer((0, 1), {0: ((only_a, 100),), 1: ((only_a, 100),)})
+    swapped = swap_toward_lp(season, _LP(), start, fair, 5_000_000)  # type: ignore[arg-type]
+    # Both tiers mixed would leave A 5.8 million, below its floor: only one moves.
+    assert sorted(dict(f).get(mixed, 0) for f in swapped.fills.values()) == [0, 100]
+    assert all(units <= season.left[k] for k, units in usage(swapped.fills.values()).items())
+
+
+# --------------------------------------------------------------------------- in a plan
+
+
+def test_the_fill_round_evens_out_what_one_leximin_level_leaves() -> None:
+    """With one leximin level, the value stage alone pours A's dear goods into
+    every parcel it can; the fill round first brings B and C up to A's level."""
+    catalog, requests = _world()
+    with patch.object(season_module, "LEXIMIN_ROUNDS", 1):
+        filled = plan(catalog, requests, time_limit=QUICK)
+        with patch.object(season_module, "_fill_round", lambda season, lp, best, *_: (best, None)):
+            plain = plan(catalog, requests, time_limit=QUICK)
+    for result in (filled, plain):
+        assert check_plan(catalog, requests, result) == []
+    assert filled.fairness.gini < plain.fairness.gini - 0.1
+    revenue = _revenue(filled)
+    assert min(revenue["P-B"], revenue["P-C"]) > min(_revenue(plain)[j] for j in ("P-B", "P-C"))
+    names = [s.name for s in filled.solver.stages]
+    assert names == ["serve", "fairness", season_module.FILL_STAGE, "value"]
+    stage = filled.solver.stages[2]
+    assert stage.objective is not None and stage.bound is not None
+    assert stage.objective <= stage.bound
+
+
+def test_no_fill_round_without_a_fairness_policy_or_under_a_floor() -> None:
+    catalog, requests = _world()
+    plain = plan(catalog, requests, policy="none", time_limit=QUICK)
+    assert season_module.FILL_STAGE not in [s.name for s in plain.solver.stages]
