@@ -15,8 +15,8 @@ from parcelkit.solve.fill import (
     fill_box,
     fill_value,
     round_toward_lp,
-    swap_toward_lp,
     water_level,
+    within_rules,
 )
 from parcelkit.solve.leximin import Fairness
 from parcelkit.solve.master import SeasonLP, TierRow
@@ -163,10 +163,10 @@ def test_round_toward_lp_moves_parcels_off_what_oversells() -> None:
     assert fill[only_b] == 50
 
 
-def test_swap_toward_lp_never_breaks_a_rule() -> None:
-    """Whatever the LP proposes, the swapped plan keeps stock, min_order and floors."""
+def test_within_rules_puts_tiers_back_until_stock_min_order_and_floors_hold() -> None:
+    """Whatever the rounded LP proposes, the start handed back keeps every rule."""
     catalog, requests = _world()
-    season = _bare_season(catalog, requests[:2])
+    season = _bare_season(catalog, requests)
     season.left["A1"] = 500
     only_a = Pattern("BOX", (("A1", 3),), 92_000, (("A1", 3), ("BOX", 1)), (("P-A", 87_000),))
     mixed = Pattern(
@@ -176,28 +176,38 @@ def test_swap_toward_lp_never_breaks_a_rule() -> None:
         (("A1", 1), ("B1", 2), ("C1", 2), ("BOX", 1)),
         (("P-A", 29_000), ("P-B", 34_000), ("P-C", 30_000)),
     )
-
-    class _LP:
-        def counts(self) -> list[tuple[object, float]]:
-            rows = []
-            for tier in (0, 1):
-                column = type("Column", (), {})()
-                column.tier, column.pattern = tier, mixed  # type: ignore[attr-defined]
-                rows.append((column, 100.0))
-            return rows
-
     fair = Fairness(
         {"P-A": 1, "P-B": 1, "P-C": 1, "P-D": 1},
         1,
-        {"P-A": 10**8, "P-B": 10**8, "P-C": 10**8, "P-D": 10**8},
+        dict.fromkeys(("P-A", "P-B", "P-C", "P-D"), 10**8),
         set(),
         floors={"P-A": 8_000_000},
     )
-    start = Answer((0, 1), {0: ((only_a, 100),), 1: ((only_a, 100),)})
-    swapped = swap_toward_lp(season, _LP(), start, fair, 5_000_000)  # type: ignore[arg-type]
-    # Both tiers mixed would leave A 5.8 million, below its floor: only one moves.
-    assert sorted(dict(f).get(mixed, 0) for f in swapped.fills.values()) == [0, 100]
-    assert all(units <= season.left[k] for k, units in usage(swapped.fills.values()).items())
+    plan_ = Answer((0, 1), {0: ((only_a, 100),), 1: ((mixed, 100),)})
+    # Both tiers mixed leave A 5.8 million, below its floor: one goes back.
+    start = Answer((0, 1), {0: ((mixed, 100),), 1: ((mixed, 100),)})
+    kept = within_rules(season, start, plan_, fair)
+    assert kept.fills == plan_.fills
+    # Three tiers of only A's parcels would take 900 of A's 500 units: two go back.
+    plan_ = Answer((0, 1, 2), {0: ((mixed, 100),), 1: ((mixed, 100),), 2: ((only_a, 100),)})
+    start = Answer((0, 1, 2), {t: ((only_a, 100),) for t in range(3)})
+    kept = within_rules(season, start, plan_, fair)
+    assert all(units <= season.left[k] for k, units in usage(kept.fills.values()).items())
+    assert sum(dict(f).get(only_a, 0) for f in kept.fills.values()) == 100
+    # B's min_order is met by two mixed tiers (400 units), not by one (200).
+    catalog_b = catalog.model_copy(
+        update={
+            "products": tuple(
+                p.model_copy(update={"min_order": 300}) if p.sku == "B1" else p
+                for p in catalog.products
+            )
+        }
+    )
+    season.catalog = catalog_b
+    plan_ = Answer((0, 1, 2), {0: ((only_a, 100),), 1: ((mixed, 100),), 2: ((mixed, 100),)})
+    start = Answer((0, 1, 2), {0: ((only_a, 100),), 1: ((only_a, 100),), 2: ((mixed, 100),)})
+    kept = within_rules(season, start, plan_, fair)
+    assert kept.fills == plan_.fills
 
 
 # --------------------------------------------------------------------------- in a plan

@@ -36,8 +36,6 @@ from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.season_start import rounded_fill
 from parcelkit.solve.season_state import Answer, Season, answer_revenue, usage
 
-SWAP_PASSES = 3
-"""Passes of `swap_toward_lp` over the tiers."""
 SHIFTS_PER_TIER = 3
 """Times `round_toward_lp` may move a tier's parcels between its patterns to relieve stock."""
 
@@ -156,52 +154,95 @@ def _shift(
     return False
 
 
-def swap_toward_lp(
-    season: Season, lp: SeasonLP, plan: Answer, fair: Fairness, target: int
-) -> Answer:
-    """``plan`` with served tiers moved, one at a time, to their rounded LP fills.
+def within_rules(season: Season, start: Answer, plan: Answer, fair: Fairness) -> Answer:
+    """``start`` with tiers put back to ``plan``'s fills until every rule holds again.
 
-    A tier moves only when that raises the fill and the plan stays valid:
-    stock, the min_order of every sku it touches, every producer's floor and
-    the ``max_share`` cap (the rules a tier's own patterns do not settle).
-    Three passes, since a move frees stock for others. The fallback when
-    CP-SAT finds nothing from `round_toward_lp`'s start: weaker, never invalid.
+    ``plan`` is valid and serves what ``start`` serves; ``start`` may oversell
+    a sku, leave one below its min_order or a producer below its floor (the
+    rules a tier's own patterns do not settle). While one does, the tier
+    that changed most toward it goes back: the one that takes most of the
+    oversold key, that uses the short sku (or, if none does, that stopped
+    using it), or that cut the producer's revenue most. Each tier goes back
+    at most once, so this ends; a ``max_share`` cap broken at the end gives
+    ``plan`` back whole.
     """
-    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
-    for column, value in lp.counts():
-        by_tier.setdefault(column.tier, []).append((column.pattern, value))
-    fills = dict(plan.fills)
-    use = usage(fills.values())
-    revenue = answer_revenue(season, plan)
+    fills = dict(start.fills)
+    changed = {t for t in fills if fills[t] != plan.fills.get(t)}
     minimum = {p.sku: p.min_order - season.ordered.get(p.sku, 0) for p in season.catalog.products}
-    for _ in range(SWAP_PASSES):
-        for t in sorted(set(by_tier) & set(fills)):
-            ref = season.tiers[t]
-            new = rounded_fill(by_tier[t], ref.parcels, ref.spec)
-            if new is None or new == fills[t]:
-                continue
-            old_use, new_use = usage([fills[t]]), usage([new])
-            after = {
-                k: use.get(k, 0) - old_use.get(k, 0) + new_use.get(k, 0)
-                for k in sorted(set(old_use) | set(new_use))
-            }
-            if any(
-                units > season.left.get(k, 0) or 0 < units < minimum.get(k, 0)
-                for k, units in after.items()
-            ):
-                continue
-            moved = dict(revenue)
-            for fill, sign in ((fills[t], -1), (new, 1)):
-                for pattern, count in fill:
-                    for producer, amount in pattern.revenue:
-                        moved[producer] = moved.get(producer, 0) + sign * amount * count
-            if _keeps_rules(season, fair, moved) and _fill_of(fair, moved, target) > _fill_of(
-                fair, revenue, target
-            ):
-                fills[t] = new
-                use.update(after)
-                revenue = moved
-    return Answer(plan.served, fills)
+    while True:
+        use = usage(fills.values())
+        culprit = _over_stock(season, fills, plan, changed, use)
+        if culprit is None:
+            culprit = _short_min_order(fills, plan, changed, use, minimum)
+        if culprit is None:
+            culprit = _below_floor(season, fills, plan, changed, fair)
+        if culprit is None:
+            break
+        if culprit < 0:
+            return plan
+        fills[culprit] = plan.fills[culprit]
+        changed.discard(culprit)
+    result = Answer(start.served, fills)
+    return result if _keeps_rules(season, fair, answer_revenue(season, result)) else plan
+
+
+def _over_stock(
+    season: Season,
+    fills: Mapping[int, tuple[tuple[Pattern, int], ...]],
+    plan: Answer,
+    changed: set[int],
+    use: Mapping[str, int],
+) -> int | None:
+    """The changed tier taking most more of the first oversold key; -1 if none; None if no key
+    is oversold."""
+    over = sorted(k for k, units in use.items() if units > season.left.get(k, 0))
+    if not over:
+        return None
+    key = over[0]
+    extra = {t: usage([fills[t]]).get(key, 0) - usage([plan.fills[t]]).get(key, 0) for t in changed}
+    return max((t for t in sorted(extra) if extra[t] > 0), key=lambda t: extra[t], default=-1)
+
+
+def _short_min_order(
+    fills: Mapping[int, tuple[tuple[Pattern, int], ...]],
+    plan: Answer,
+    changed: set[int],
+    use: Mapping[str, int],
+    minimum: Mapping[str, int],
+) -> int | None:
+    """A changed tier to put back for the first sku below its min_order; -1 if none."""
+    short = sorted(k for k, units in use.items() if 0 < units < minimum.get(k, 0))
+    if not short:
+        return None
+    key = short[0]
+    users = [t for t in sorted(changed) if usage([fills[t]]).get(key, 0) > 0]
+    users = users or [t for t in sorted(changed) if usage([plan.fills[t]]).get(key, 0) > 0]
+    return users[-1] if users else -1
+
+
+def _below_floor(
+    season: Season,
+    fills: Mapping[int, tuple[tuple[Pattern, int], ...]],
+    plan: Answer,
+    changed: set[int],
+    fair: Fairness,
+) -> int | None:
+    """The changed tier that cut most from the first producer below its floor; -1 if none."""
+    revenue = answer_revenue(season, Answer(plan.served, fills))
+    low = sorted(
+        j
+        for j, weight in fair.weights.items()
+        if revenue.get(j, 0) * fair.scale < weight * fair.floors.get(j, 0)
+    )
+    if not low:
+        return None
+    producer = low[0]
+
+    def paid(fill: tuple[tuple[Pattern, int], ...]) -> int:
+        return sum(a * n for p, n in fill for j, a in p.revenue if j == producer)
+
+    cut = {t: paid(plan.fills[t]) - paid(fills[t]) for t in changed}
+    return max((t for t in sorted(cut) if cut[t] > 0), key=lambda t: cut[t], default=-1)
 
 
 def _keeps_rules(season: Season, fair: Fairness, revenue: Mapping[str, int]) -> bool:
@@ -214,9 +255,3 @@ def _keeps_rules(season: Season, fair: Fairness, revenue: Mapping[str, int]) -> 
         return True
     total = sum(revenue.values())
     return all(share.denominator * paid <= share.numerator * total for paid in revenue.values())
-
-
-def _fill_of(fair: Fairness, revenue: Mapping[str, int], target: int) -> int:
-    return sum(
-        min(target, revenue.get(j, 0) * fair.scale // w) for j, w in sorted(fair.weights.items())
-    )
