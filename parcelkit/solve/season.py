@@ -431,7 +431,7 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         # more leximin rounds
         held = value_time + (fill_time if done else 0.0)
         if kind == "fairness" and (
-            _work_left(season) < held or season.deadline - time.monotonic() < held
+            _work_left(season) < held or season.deadline - time.monotonic() < value_time
         ):
             # when the clock decided rather than the work counted, the plan is not
             # reproducible
