@@ -216,15 +216,15 @@ early: small seasons). Read from counted work, so the plan stays reproducible.""
 FILL_STAGE: Final = "fairness fill"
 """The stage record of the fill round (`parcelkit.solve.fill`), after the leximin levels."""
 FILL_MIN_SHARE: Final = 0.1
-"""Share of ``time_limit`` of counted work, beyond the value stage's reserve, the fill
+"""Share of ``time_limit`` of counted work, beyond the value stage's search, the fill
 round needs to run at all."""
 FILL_PRICING_SHARE: Final = 0.35
 """Share of ``time_limit`` the fill round's column generation may use (as counted work).
 
-Size M (608 tiers) used all of it in three rounds at 60 s, the LP's fill rising
-Rp15.7 -> 17.9 billion; with 0.15 it stopped after one round (Rp15.7 billion)
-and the plan's gini was 0.407 instead of 0.30 (measured). Size S converges
-within it."""
+Size M (608 tiers) uses what it leaves at 60 s: three rounds, the LP's fill
+Rp15.7 -> 18.5 billion (measured at 2b34b1f; an earlier version of the round
+with 0.15 stopped after one round at Rp16.9 billion). Size S converges within
+it (Rp3.34 billion, every producer at its target or its reachable)."""
 FILL_SEARCH_SHARE: Final = 0.1
 """Share of ``time_limit`` the fill round's integer search gets as deterministic time."""
 FILL_PRICING_PART: Final = 0.7
@@ -563,14 +563,16 @@ def _fill_round(
     It runs only while the work counted leaves the value stage's integer
     search its share and the round `FILL_MIN_SHARE` of the time limit (size
     L at 60 s: not); the value stage's column generation gives way to it
-    (size M: with the whole value reserve kept, the fill's column generation
-    stopped after two rounds, LP Rp17.5 billion, gini 0.343; without, LP Rp18.5
-    billion, gini 0.30, measured). Its column generation and search get what
-    is left of `FILL_PRICING_SHARE` and `FILL_SEARCH_SHARE`. The integer
-    master starts from the fill LP's rounded fills (`round_toward_lp`); when
-    it finds nothing better, tier-by-tier swaps (`swap_toward_lp`) may, and
-    else the plan stays as it was, so the round never lowers the fill.
-    Returns the plan and what the value stage must hold.
+    (size M at 60 s: with the whole value reserve kept, the fill's column
+    generation stopped after two rounds, LP Rp17.5 billion, gini 0.343;
+    without, three rounds, LP Rp18.5 billion, gini 0.295, measured). Its
+    column generation and search get what is left of `FILL_PRICING_SHARE`
+    and `FILL_SEARCH_SHARE`. The integer master starts from the fill LP's
+    rounded fills (`round_toward_lp`), and when CP-SAT finds no plan from
+    there within its work, from them put back within every rule
+    (`within_rules`); a plan no better than ``best`` is not kept, so the
+    round never lowers the fill. Returns the plan and what the value stage
+    must hold.
     """
     value_time = VALUE_RESERVE * season.time_limit
     value_search = STAGE_SHARE["value"] * season.time_limit
@@ -582,13 +584,13 @@ def _fill_round(
     work = min(FILL_SEARCH_SHARE * season.time_limit, room * (1 - FILL_PRICING_PART))
     target = fill_target(season, best, fair)
     producers = tuple(sorted(fair.weights))
-    before = fill_value(levels_of(season, best, fair), target)
+    levels = levels_of(season, best, fair)
+    before = fill_value(levels, target)
     lp.set_fill(fill_box(fair, target))
     lp.set_stage("fill")
     # the wall-clock cap leaves the round's search and the value stage's theirs
     cap = season.deadline - value_search - work
     found, _ = _generate(season, lp, "fill", int(pricing / PRICING_SOLVE_SECONDS), cap)
-    levels = levels_of(season, best, fair)
     model = _model(season, lp, best, fair, "fill", {j for j in producers if levels[j] < target})
     if served_hold is not None:
         model.model.add(_objective(model, "serve") >= served_hold)
