@@ -104,15 +104,18 @@ def _two_producer_lp() -> SeasonLP:
 def test_the_fill_lp_raises_each_level_to_its_box_and_its_bound_holds() -> None:
     lp = _two_producer_lp()
     lp.hold_served(10.0)
-    lp.set_fill({"PA": (0.0, 60_000.0), "PB": (20_000.0, 60_000.0)})
+    lp.set_fill({"PA": (0.0, 30_000.0), "PB": (20_000.0, 60_000.0)})
     lp.set_stage("fill")
     duals = lp.solve()
     assert duals is not None
-    # B's stock pays it 40,000 at most; A gets the other six parcels.
-    assert duals.objective == pytest.approx(100_000.0)
-    assert lp.fill_value() == pytest.approx(100_000.0)
-    # A Lagrangian bound from any pattern gains at least this optimum's value.
-    assert duals.bound([0.0]) >= duals.objective - 1e-6
+    # B's stock pays it 40,000 at most; A's six parcels pay 60,000, counted up to 30,000.
+    assert duals.objective == pytest.approx(70_000.0)
+    assert lp.fill_value() == pytest.approx(70_000.0)
+    # Every pattern is in the LP: the Lagrangian bound from the best pattern's
+    # gain at these duals is the LP optimum itself (it counts each z_j's box).
+    gains = duals.weights({"A": 10_000, "B": 10_000})
+    best = max(gains["A"], gains["B"])
+    assert duals.bound([best]) == pytest.approx(duals.objective)
 
 
 def test_a_rebuilt_fill_lp_keeps_its_boxes() -> None:

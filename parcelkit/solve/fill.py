@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from parcelkit.solve.leximin import Fairness
 from parcelkit.solve.master import SeasonLP
 from parcelkit.solve.patterns import Pattern
-from parcelkit.solve.season_start import rounded_fill
+from parcelkit.solve.season_start import lp_patterns_by_tier, rounded_fill
 from parcelkit.solve.season_state import Answer, Season, answer_revenue, usage
 
 SHIFTS_PER_TIER = 3
@@ -115,9 +115,7 @@ def round_toward_lp(season: Season, lp: SeasonLP, plan: Answer) -> Answer:
     (stock, min_order, a floor): CP-SAT takes it as a hint and repairs it,
     and the plan before the round stays the fallback.
     """
-    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
-    for column, value in lp.counts():
-        by_tier.setdefault(column.tier, []).append((column.pattern, value))
+    by_tier = lp_patterns_by_tier(lp)
     fills = dict(plan.fills)
     for t in sorted(fills):
         ref = season.tiers[t]

@@ -127,9 +127,7 @@ def round_lp(
     parcels greedy found for it, which `offer_rounded` adds to the pools: the
     caller offers those of the rounding it keeps only.
     """
-    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
-    for column, value in lp.counts():
-        by_tier.setdefault(column.tier, []).append((column.pattern, value))
+    by_tier = lp_patterns_by_tier(lp)
     left = dict(season.left)
     chosen: dict[int, dict[int, tuple[tuple[Pattern, int], ...]]] = {}
     order = sorted(range(len(season.requests)), key=lambda r: (-lp.last_served[r], r))
@@ -226,6 +224,14 @@ def _fitting(
             room[key] -= units
         fills[t] = fill
     return fills
+
+
+def lp_patterns_by_tier(lp: SeasonLP) -> dict[int, list[tuple[Pattern, float]]]:
+    """Tier -> the patterns the last LP solution gives it, with their (fractional) parcels."""
+    by_tier: dict[int, list[tuple[Pattern, float]]] = {}
+    for column, value in lp.counts():
+        by_tier.setdefault(column.tier, []).append((column.pattern, value))
+    return by_tier
 
 
 def rounded_fill(
