@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from parcelkit.models import Catalog, Request
 from parcelkit.solve import season as season_module
 from parcelkit.solve.fill import (
+    broken_tiers,
     fill_bound,
     fill_box,
     fill_value,
@@ -211,6 +212,80 @@ def test_within_rules_puts_tiers_back_until_stock_min_order_and_floors_hold() ->
     start = Answer((0, 1, 2), {0: ((only_a, 100),), 1: ((only_a, 100),), 2: ((mixed, 100),)})
     kept = within_rules(season, start, plan_, fair)
     assert kept.fills == plan_.fills
+
+
+def _three_tiers() -> tuple[Pattern, Pattern]:
+    only_a = Pattern("BOX", (("A1", 3),), 92_000, (("A1", 3), ("BOX", 1)), (("P-A", 87_000),))
+    mixed = Pattern(
+        "BOX",
+        (("A1", 1), ("B1", 2), ("C1", 2)),
+        98_000,
+        (("A1", 1), ("B1", 2), ("C1", 2), ("BOX", 1)),
+        (("P-A", 29_000), ("P-B", 34_000), ("P-C", 30_000)),
+    )
+    return only_a, mixed
+
+
+def test_broken_tiers_are_those_touching_a_broken_rule() -> None:
+    """Oversold keys free the tiers using them; a producer below its floor frees
+    the tiers that paid it before or now; a start within every rule frees none."""
+    catalog, requests = _world()
+    season = _bare_season(catalog, requests)
+    only_a, mixed = _three_tiers()
+    only_b = Pattern("BOX", (("B1", 3),), 56_000, (("B1", 3), ("BOX", 1)), (("P-B", 51_000),))
+    producers = ("P-A", "P-B", "P-C", "P-D")
+    fair = Fairness(dict.fromkeys(producers, 1), 1, dict.fromkeys(producers, 10**8), set())
+    plan_ = Answer((0, 1, 2), {0: ((mixed, 100),), 1: ((mixed, 100),), 2: ((only_b, 100),)})
+    assert broken_tiers(season, plan_, plan_, fair) == set()
+    # A has 500 units: two tiers of only A's parcels take 600 with the third's 100 more
+    season.left["A1"] = 500
+    start = Answer((0, 1, 2), {0: ((only_a, 100),), 1: ((only_a, 100),), 2: ((only_b, 100),)})
+    assert broken_tiers(season, start, plan_, fair) == {0, 1}
+    # enough A, but C kept at a floor only the mixed parcels pay
+    season.left["A1"] = 1_000
+    fair.floors = {"P-C": 5_000_000}
+    assert broken_tiers(season, start, plan_, fair) == {0, 1}
+    fair.floors = {"P-B": 1_000_000}
+    assert broken_tiers(season, start, plan_, fair) == set()
+
+
+def test_search_near_holds_what_it_is_told_and_repairs_the_rest() -> None:
+    """With one tier held at its start, the neighbourhood search moves only the
+    other to keep the stock; held where no plan fits, it finds none."""
+    from fractions import Fraction
+
+    from ortools.sat.python import cp_model
+
+    from parcelkit.solve.season_model import SeasonModel, TierPlan
+
+    catalog, _ = _world()
+    only_a, mixed = _three_tiers()
+    producers = {"P-A": 1, "P-B": 1, "P-C": 1}
+    model = SeasonModel(
+        catalog=catalog,
+        tiers=[TierPlan(r, 100, 1, Fraction(1, 10), (only_a, mixed)) for r in range(2)],
+        request_parcels=[100, 100],
+        stock={"A1": 400, "B1": 1_000, "C1": 1_000, "BOX": 1_000},
+        ordered={},
+        owner={"A1": "P-A", "B1": "P-B", "C1": "P-C"},
+        levels=producers,
+        active=frozenset(),
+        floors={},
+        level_scale=1,
+        max_share=None,
+        base={},
+    )
+    held = {model.served[0].index: 1, model.served[1].index: 1}
+    held |= {model.counts[0][0].index: 100, model.counts[0][1].index: 0}
+    found = model.search_near(model.value(), cp_model.CpSolver(), held)
+    assert found is not None
+    assert found[model.counts[0][0].index] == 100  # held: 300 of A's 400 units
+    assert found[model.counts[1][1].index] == 100  # only the mixed parcel fits the 100 left
+    held[model.counts[0][0].index], held[model.counts[0][1].index] = 0, 100
+    held |= {model.counts[1][0].index: 100, model.counts[1][1].index: 0}
+    assert model.search_near(model.value(), cp_model.CpSolver(), held) is not None
+    held[model.counts[0][0].index], held[model.counts[0][1].index] = 100, 0
+    assert model.search_near(model.value(), cp_model.CpSolver(), held) is None  # 600 > 400
 
 
 # --------------------------------------------------------------------------- in a plan

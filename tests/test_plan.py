@@ -618,3 +618,37 @@ def test_a_rounded_fill_short_of_stock_is_repaired_from_the_pool() -> None:
     assert all(units <= short[key] for key, units in usage(repaired.values()).items())
     assert sum(n for _, n in repaired[t]) == parcels
     assert _fitting(season, 0, rounded, dict.fromkeys(plenty, 0)) == {}
+
+
+def test_a_request_with_no_valid_parcel_is_proven_unservable_and_leaves_the_serve_bound() -> None:
+    """A tier whose cheapest valid parcel costs more than its budget has no pattern,
+    which CP-SAT proves: its request leaves the serve stage's cap, and pricing skips
+    its class. A tier merely without a pattern in its pool is not taken for one."""
+    import math
+
+    from parcelkit.solve.leximin import capped, fairness_rows, servable_parcels
+    from parcelkit.solve.season_start import begin, prove_unservable, seed_pools
+
+    catalog, requests = _shared_world()
+    # three items of at least Rp19.000 and a Rp5.000 box do not fit in Rp50.000
+    requests = [*requests, _request("R-LOW", 50, 50_000)]
+    season = _bare_season(catalog, requests)
+    begun = begin(season)
+    seed_pools(season)
+    assert season.unservable == {4}
+    assert season.empty_classes == {season.class_of[season.tiers_of[4][0]]}
+    assert servable_parcels(season) == 400
+    fair = fairness_rows("maxmin_share", begun.reach)
+    assert capped(season, fair, "serve", math.inf) == 400.0
+    assert capped(season, fair, "value", math.inf) == 400.0 * 90_000
+    # pools emptied by hand are no proof: CP-SAT finds the class's valid parcels
+    for t in range(4):
+        season.pool[t].clear()
+    season.empty_classes.clear()
+    prove_unservable(season)
+    assert season.unservable == {4}
+    result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    assert [u.request_id for u in result.unserved] == ["R-LOW"]
+    serve = result.solver.stages[0]
+    assert serve.name == "serve" and serve.objective == 400 and serve.bound == 400

@@ -155,6 +155,41 @@ def _shift(
     return False
 
 
+def broken_tiers(season: Season, start: Answer, plan: Answer, fair: Fairness) -> set[int]:
+    """The tiers a repair of ``start`` needs free: those touching a rule it breaks.
+
+    ``start`` serves what the valid ``plan`` serves, and may oversell a sku
+    or packaging, leave a sku below its min_order or a producer below its
+    floor. Free are the tiers whose ``start`` fill uses an oversold key, that
+    use a short sku in ``start`` or ``plan``, or that pay a producer below
+    its floor in either; and every tier when ``start`` breaks the
+    ``max_share`` cap. With the others held, CP-SAT repairs the start on a
+    small model (`SeasonModel.search_near`).
+    """
+    use = usage(start.fills.values())
+    over = {k for k, units in use.items() if units > season.left.get(k, 0)}
+    minimum = {p.sku: p.min_order - season.ordered.get(p.sku, 0) for p in season.catalog.products}
+    short = {k for k, units in use.items() if 0 < units < minimum.get(k, 0)}
+    revenue = answer_revenue(season, start)
+    if not _within_share(season, revenue):
+        return set(start.fills)
+    low = {
+        j
+        for j, weight in fair.weights.items()
+        if revenue.get(j, 0) * fair.scale < weight * fair.floors.get(j, 0)
+    }
+    free = set()
+    for t, fill in start.fills.items():
+        keys = {key for pattern, _ in fill for key, _ in pattern.uses}
+        paid = {j for pattern, _ in fill for j, _ in pattern.revenue}
+        before = plan.fills.get(t, ())
+        keys_before = {key for pattern, _ in before for key, _ in pattern.uses}
+        paid_before = {j for pattern, _ in before for j, _ in pattern.revenue}
+        if keys & over or (keys | keys_before) & short or (paid | paid_before) & low:
+            free.add(t)
+    return free
+
+
 def within_rules(season: Season, start: Answer, plan: Answer, fair: Fairness) -> Answer:
     """``start`` with tiers put back to ``plan``'s fills until every rule holds again.
 

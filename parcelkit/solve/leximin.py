@@ -82,18 +82,30 @@ def capped(season: Season, fair: Fairness, stage: str, bound: float | None) -> f
     """A stage's bound, no looser than what arithmetic alone proves.
 
     Until column generation converges the Lagrangian bound can be far off;
-    these caps always hold: every parcel served; F at most the level of the
-    active producer with the least room; every parcel at its full budget.
+    these caps always hold: every parcel of the requests not proven
+    unservable served; F at most the level of the active producer with the
+    least room; every such parcel at its full budget.
     """
     if bound is None:
         return None
     if stage == "serve":
-        cap = float(sum(ref.parcels for ref in season.tiers))
+        cap = float(servable_parcels(season))
     elif stage == "fairness":
         cap = fair.cap()
     else:
-        cap = float(sum(ref.parcels * ref.spec.budget for ref in season.tiers))
+        cap = float(
+            sum(
+                ref.parcels * ref.spec.budget
+                for ref in season.tiers
+                if ref.request not in season.unservable
+            )
+        )
     return min(bound, cap)
+
+
+def servable_parcels(season: Season) -> int:
+    """Parcels of the requests not proven unservable: no plan serves more."""
+    return sum(ref.parcels for ref in season.tiers if ref.request not in season.unservable)
 
 
 def fairness_rows(policy: Policy, reach: Mapping[str, int]) -> Fairness:

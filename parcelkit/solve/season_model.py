@@ -230,29 +230,41 @@ class SeasonModel:
         hint_values(self.model, self.solution)
         return StageResult(status, reached, solver.best_objective_bound, stopped)
 
-    def _complete(self, solver: cp_model.CpSolver) -> dict[int, int] | None:
-        """The hinted plan with every other variable filled in, or None if it is not valid."""
-        if not self.model.proto.solution_hint.vars:
-            return None
-        given = solver.parameters
-        fixer = cp_model.CpSolver()
-        params = fixer.parameters
-        params.random_seed = given.random_seed
-        params.num_workers = given.num_workers
-        params.max_time_in_seconds = given.max_time_in_seconds
-        params.max_deterministic_time = max(1.0, given.max_deterministic_time)
-        params.fix_variables_to_their_hinted_value = True
-        params.stop_after_first_solution = True
-        code = fixer.solve(self.model)
+    def search_near(
+        self,
+        objective: cp_model.LinearExpr,
+        solver: cp_model.CpSolver,
+        fixed: Mapping[int, int],
+    ) -> dict[int, int] | None:
+        """Maximize ``objective`` with the variables ``fixed`` (index -> value) held: a
+        whole solution, or None when there is none within the solver's limits.
+
+        A neighbourhood search: with most tiers held where a start put them,
+        the model left is small, and CP-SAT repairs the start in the few tiers
+        that break a rule where on the whole model it may find nothing within
+        its work (the fill round). Nothing is added to the model; the solution
+        is for `hint_values` and a `run` on the whole model.
+        """
+        self.model.maximize(objective)
+        near = self.model.clone()
+        for index, value in fixed.items():
+            domain = near.proto.variables[index].domain
+            domain.clear()
+            domain.extend([value, value])
+        complete = _completed(near, solver)
+        if complete is not None:
+            hint_values(near, complete)
+        code = solver.solve(near)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            log.warning(
-                "the hinted plan does not complete into a solution (CP-SAT status %s)", int(code)
-            )
             return None
         return {
-            i: int(fixer.value(self.model.get_int_var_from_proto_index(i)))
-            for i in range(len(self.model.proto.variables))
+            i: int(solver.value(near.get_int_var_from_proto_index(i)))
+            for i in range(len(near.proto.variables))
         }
+
+    def _complete(self, solver: cp_model.CpSolver) -> dict[int, int] | None:
+        """The hinted plan with every other variable filled in, or None if it is not valid."""
+        return _completed(self.model, solver)
 
     def value_of(self, var: cp_model.IntVar) -> int:
         """A variable's value in the last solution."""
@@ -276,6 +288,29 @@ class SeasonModel:
         """Indexes of the requests served in the last solution."""
         assert self.solution is not None
         return [r for r, var in enumerate(self.served) if self.solution[var.index]]
+
+
+def _completed(model: cp_model.CpModel, solver: cp_model.CpSolver) -> dict[int, int] | None:
+    """``model``'s hint with every other variable filled in, or None if it is not valid."""
+    if not model.proto.solution_hint.vars:
+        return None
+    given = solver.parameters
+    fixer = cp_model.CpSolver()
+    params = fixer.parameters
+    params.random_seed = given.random_seed
+    params.num_workers = given.num_workers
+    params.max_time_in_seconds = given.max_time_in_seconds
+    params.max_deterministic_time = max(1.0, given.max_deterministic_time)
+    params.fix_variables_to_their_hinted_value = True
+    params.stop_after_first_solution = True
+    code = fixer.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        log.debug("the hinted plan does not complete into a solution (CP-SAT status %s)", int(code))
+        return None
+    return {
+        i: int(fixer.value(model.get_int_var_from_proto_index(i)))
+        for i in range(len(model.proto.variables))
+    }
 
 
 def serve_weights(request_parcels: Sequence[int]) -> list[int]:

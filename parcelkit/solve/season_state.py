@@ -88,6 +88,10 @@ class Season:
     depend on the machine's speed."""
     best: Answer | None = None
     """The best plan so far, for an interrupted search."""
+    empty_classes: set[int] = field(default_factory=set)
+    """Tier classes proven to have no valid parcel (`season_start.prove_unservable`)."""
+    unservable: set[int] = field(default_factory=set)
+    """Requests with a tier in an empty class: no plan serves them."""
 
     def __post_init__(self) -> None:
         self.owner = owners(self.catalog)
