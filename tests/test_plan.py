@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from decimal import Decimal
 
@@ -652,3 +653,46 @@ def test_a_request_with_no_valid_parcel_is_proven_unservable_and_leaves_the_serv
     assert [u.request_id for u in result.unserved] == ["R-LOW"]
     serve = result.solver.stages[0]
     assert serve.name == "serve" and serve.objective == 400 and serve.bound == 400
+
+
+def test_greedy_pricing_fills_a_request_served_in_part_from_the_stock_the_lp_leaves() -> None:
+    """The second greedy pass gets, for the requests the LP serves only in part,
+    the stock its solution leaves unused (`SeasonLP.unused`), not the whole stock."""
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+    from parcelkit.solve.leximin import fairness_rows
+    from parcelkit.solve.season_start import begin, seed_pools
+
+    catalog, requests = _shared_world()
+    # C1 and D1 have 400 units each; with 500 boxes only five requests of 100 fit
+    requests = [*requests, _request("R5", 100, 90_000, max_same_product=3)]
+    catalog = _catalog(list(catalog.products), box_stock=450)
+    season = _bare_season(catalog, requests)
+    begun = begin(season)
+    seed_pools(season)
+    lp = season_module.master_lp(season, fairness_rows("maxmin_share", begun.reach))
+    lp.set_stage("serve")
+    duals = lp.solve()
+    assert duals is not None
+    unused = lp.unused()
+    used = sum(n * dict(c.pattern.uses).get("BOX", 0) for c, n in lp.counts())
+    assert unused["BOX"] == 450 - round(used)
+    assert all(0 <= unused[k] <= season.left[k] for k in season.left)
+    partly = [r for r, share in enumerate(lp.last_served) if share < 1 - 1e-6]
+    assert partly
+    calls: list[tuple[list[str], dict[str, int]]] = []
+    original = season_module.alone
+
+    def spy(season_: object, asked: list[Request], stock: dict[str, int]) -> list[object]:
+        calls.append(([r.id for r in asked], dict(stock)))
+        return original(season_, asked, stock)  # type: ignore[arg-type]
+
+    weights = {cls: {} for cls in set(season.class_of)}
+    with patch.object(season_module, "alone", side_effect=spy):
+        season_module._greedy_round(season, lp, duals, weights, wall_cap=math.inf)
+    assert len(calls) == 2
+    asked, stock = calls[1]
+    assert asked == [requests[r].id for r in partly if requests[r].id in calls[0][0]]
+    assert stock == {key: min(units, unused[key]) for key, units in calls[0][1].items()}
+    assert stock != calls[0][1]

@@ -26,6 +26,7 @@ pricing solves (or their cheap relaxation) give each tier's best reduced cost.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -348,6 +349,17 @@ class SeasonLP:
         """Objective units per reported unit: parcel value and the fill's levels are
         counted in thousands (GLOP ended ABNORMAL on the sample's fill LP in units)."""
         return VALUE_SCALE if self.stage in ("value", "fill") else 1.0
+
+    def unused(self) -> dict[str, int]:
+        """Units of each sku and packaging the last solution leaves in stock (whole units)."""
+        used: dict[str, float] = {}
+        for column, count in self.last_counts:
+            for key, units in column.pattern.uses:
+                used[key] = used.get(key, 0.0) + units * count
+        return {
+            key: max(0, math.floor(units - used.get(key, 0.0) + 1e-6))
+            for key, units in self.stock.items()
+        }
 
     def counts(self) -> list[tuple[Column, float]]:
         """The columns with a positive value in the last good LP solution."""
