@@ -167,11 +167,8 @@ def test_round_toward_lp_moves_parcels_off_what_oversells() -> None:
     assert fill[only_b] == 50
 
 
-def test_within_rules_puts_tiers_back_until_stock_min_order_and_floors_hold() -> None:
-    """Whatever the rounded LP proposes, the start handed back keeps every rule."""
-    catalog, requests = _world()
-    season = _bare_season(catalog, requests)
-    season.left["A1"] = 500
+def _only_a_and_mixed() -> tuple[Pattern, Pattern]:
+    """Two parcels of `_world`: three of A's goods, or one of A's with B's and C's."""
     only_a = Pattern("BOX", (("A1", 3),), 92_000, (("A1", 3), ("BOX", 1)), (("P-A", 87_000),))
     mixed = Pattern(
         "BOX",
@@ -180,6 +177,15 @@ def test_within_rules_puts_tiers_back_until_stock_min_order_and_floors_hold() ->
         (("A1", 1), ("B1", 2), ("C1", 2), ("BOX", 1)),
         (("P-A", 29_000), ("P-B", 34_000), ("P-C", 30_000)),
     )
+    return only_a, mixed
+
+
+def test_within_rules_puts_tiers_back_until_stock_min_order_and_floors_hold() -> None:
+    """Whatever the rounded LP proposes, the start handed back keeps every rule."""
+    catalog, requests = _world()
+    season = _bare_season(catalog, requests)
+    season.left["A1"] = 500
+    only_a, mixed = _only_a_and_mixed()
     fair = Fairness(
         {"P-A": 1, "P-B": 1, "P-C": 1, "P-D": 1},
         1,
@@ -214,24 +220,12 @@ def test_within_rules_puts_tiers_back_until_stock_min_order_and_floors_hold() ->
     assert kept.fills == plan_.fills
 
 
-def _three_tiers() -> tuple[Pattern, Pattern]:
-    only_a = Pattern("BOX", (("A1", 3),), 92_000, (("A1", 3), ("BOX", 1)), (("P-A", 87_000),))
-    mixed = Pattern(
-        "BOX",
-        (("A1", 1), ("B1", 2), ("C1", 2)),
-        98_000,
-        (("A1", 1), ("B1", 2), ("C1", 2), ("BOX", 1)),
-        (("P-A", 29_000), ("P-B", 34_000), ("P-C", 30_000)),
-    )
-    return only_a, mixed
-
-
 def test_broken_tiers_are_those_touching_a_broken_rule() -> None:
     """Oversold keys free the tiers using them; a producer below its floor frees
     the tiers that paid it before or now; a start within every rule frees none."""
     catalog, requests = _world()
     season = _bare_season(catalog, requests)
-    only_a, mixed = _three_tiers()
+    only_a, mixed = _only_a_and_mixed()
     only_b = Pattern("BOX", (("B1", 3),), 56_000, (("B1", 3), ("BOX", 1)), (("P-B", 51_000),))
     producers = ("P-A", "P-B", "P-C", "P-D")
     fair = Fairness(dict.fromkeys(producers, 1), 1, dict.fromkeys(producers, 10**8), set())
@@ -259,7 +253,7 @@ def test_search_near_holds_what_it_is_told_and_repairs_the_rest() -> None:
     from parcelkit.solve.season_model import SeasonModel, TierPlan
 
     catalog, _ = _world()
-    only_a, mixed = _three_tiers()
+    only_a, mixed = _only_a_and_mixed()
     producers = {"P-A": 1, "P-B": 1, "P-C": 1}
     model = SeasonModel(
         catalog=catalog,
