@@ -646,8 +646,9 @@ def _fill_search(
     2. When it finds nothing better within ``work``, the tiers touching a
        broken rule (`broken_tiers`) are searched with the others held as
        rounded (`SeasonModel.search_near`, half of ``work``), and the whole
-       model from there (the sample season: Rp5.88 of Rp6.50 billion,
-       against Rp5.09 billion from the start put back within every rule).
+       model from there (the sample season at d44470a: Rp5.88 of Rp6.50
+       billion, against Rp5.09 billion from the start put back within every
+       rule; since greedy pricing's second pass, try 1 repairs it there).
     3. Then the whole model from ``start`` put back within every rule
        (`within_rules`), a valid plan.
     Tries 2 and 3 start only while the value stage's search keeps its share.
@@ -684,8 +685,8 @@ def _fill_search(
     if near is not None:
         hint_values(model.model, near)
         result, solver = run(work * (1 - FILL_NEAR_SHARE))
-        if better(result) or _work_left(season) - value_search < work:
-            return result, solver
+    if better(result) or _work_left(season) - value_search < work:
+        return result, solver
     _hint(model, within_rules(season, start, best, fair))
     return run(work)
 
