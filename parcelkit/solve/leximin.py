@@ -37,6 +37,7 @@ from parcelkit.solve.season_state import (
     Answer,
     Policy,
     Season,
+    TierRef,
     answer_revenue,
     keys_of,
 )
@@ -93,19 +94,18 @@ def capped(season: Season, fair: Fairness, stage: str, bound: float | None) -> f
     elif stage == "fairness":
         cap = fair.cap()
     else:
-        cap = float(
-            sum(
-                ref.parcels * ref.spec.budget
-                for ref in season.tiers
-                if ref.request not in season.unservable
-            )
-        )
+        cap = float(sum(ref.parcels * ref.spec.budget for ref in _servable_tiers(season)))
     return min(bound, cap)
 
 
 def servable_parcels(season: Season) -> int:
     """Parcels of the requests not proven unservable: no plan serves more."""
-    return sum(ref.parcels for ref in season.tiers if ref.request not in season.unservable)
+    return sum(ref.parcels for ref in _servable_tiers(season))
+
+
+def _servable_tiers(season: Season) -> list[TierRef]:
+    """The tiers of the requests not proven unservable."""
+    return [ref for ref in season.tiers if ref.request not in season.unservable]
 
 
 def fairness_rows(policy: Policy, reach: Mapping[str, int]) -> Fairness:
