@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parcelkit.models import Catalog, Request
+from parcelkit.models import Catalog, Request, SeasonPlan
 from parcelkit.solve import season as season_module
 from parcelkit.solve.fill import (
     broken_tiers,
@@ -23,9 +23,9 @@ from parcelkit.solve.leximin import Fairness
 from parcelkit.solve.master import SeasonLP, TierRow
 from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.season import plan
-from parcelkit.solve.season_state import Answer, usage
+from parcelkit.solve.season_state import WALL_SHARE, Answer, usage
 from parcelkit.verify import check_plan
-from tests.test_plan import _bare_season, _catalog, _product, _request, _revenue
+from tests.test_plan import _bare_season, _catalog, _parcels, _product, _request, _revenue
 
 QUICK = 3.0
 
@@ -309,3 +309,52 @@ def test_no_fill_round_without_a_fairness_policy_or_under_a_floor() -> None:
     catalog, requests = _world()
     plain = plan(catalog, requests, policy="none", time_limit=QUICK)
     assert season_module.FILL_STAGE not in [s.name for s in plain.solver.stages]
+
+
+# --------------------------------------------------------------------------- the quick round
+
+
+def _starved(catalog: Catalog, requests: list[Request], quick: bool) -> SeasonPlan:
+    """A plan whose value reserve leaves no whole leximin round (as on size L at 60 s)."""
+    with patch.object(season_module, "VALUE_RESERVE", WALL_SHARE):
+        if quick:
+            return plan(catalog, requests, time_limit=QUICK)
+        with patch.object(season_module, "_quick_work", lambda season: 0.0):
+            return plan(catalog, requests, time_limit=QUICK)
+
+
+def test_a_quick_round_lifts_the_lowest_when_no_whole_round_fits() -> None:
+    """With the value reserve taking every whole round, the quick round still raises
+    the least-paid producers (serving held), records a fairness stage with the
+    arithmetic bound, and the value stage only records the plan's value."""
+    catalog, requests = _world()
+    lifted = _starved(catalog, requests, quick=True)
+    plain = _starved(catalog, requests, quick=False)
+    for result in (lifted, plain):
+        assert check_plan(catalog, requests, result) == []
+    assert [s.name for s in lifted.solver.stages] == ["serve", "fairness", "value"]
+    assert plain.solver.stages[1].objective is None  # no round ran
+    assert _parcels(lifted) == _parcels(plain)
+    low = sorted(_revenue(lifted).values())
+    assert low > sorted(_revenue(plain).values())  # leximin: better
+    fairness = lifted.solver.stages[1]
+    assert fairness.objective == low[0]
+    reach = {row.producer_id: row.reachable for row in lifted.producers if row.reachable > 0}
+    assert fairness.bound == min(reach.values())
+    value = lifted.solver.stages[2]
+    parcels_value = sum(
+        v.price * v.parcels for q in lifted.quotes for t in q.tiers for v in t.variants
+    )
+    assert value.objective == parcels_value
+    assert value.bound is not None and value.bound >= parcels_value
+    again = _starved(catalog, requests, quick=True)
+    assert lifted.solver.deterministic and again.solver.deterministic
+
+    def untimed(result: SeasonPlan) -> dict[str, object]:
+        data = result.model_dump(mode="json")
+        data["solver"].pop("wall_time_s")
+        for quote in data["quotes"]:
+            quote["solver"].pop("wall_time_s")
+        return data
+
+    assert untimed(again) == untimed(lifted)
