@@ -25,7 +25,15 @@ from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.season import plan
 from parcelkit.solve.season_state import WALL_SHARE, Answer, usage
 from parcelkit.verify import check_plan
-from tests.test_plan import _bare_season, _catalog, _parcels, _product, _request, _revenue
+from tests.test_plan import (
+    _bare_season,
+    _catalog,
+    _parcels,
+    _product,
+    _request,
+    _revenue,
+    _untimed,
+)
 
 QUICK = 3.0
 
@@ -349,12 +357,4 @@ def test_a_quick_round_lifts_the_lowest_when_no_whole_round_fits() -> None:
     assert value.bound is not None and value.bound >= parcels_value
     again = _starved(catalog, requests, quick=True)
     assert lifted.solver.deterministic and again.solver.deterministic
-
-    def untimed(result: SeasonPlan) -> dict[str, object]:
-        data = result.model_dump(mode="json")
-        data["solver"].pop("wall_time_s")
-        for quote in data["quotes"]:
-            quote["solver"].pop("wall_time_s")
-        return data
-
-    assert untimed(again) == untimed(lifted)
+    assert _untimed(again) == _untimed(lifted)
