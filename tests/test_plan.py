@@ -492,6 +492,30 @@ def test_with_little_work_left_fairness_and_value_pricing_give_way_reproducibly(
     assert stages["value"].objective <= every_budget
 
 
+def test_the_value_stage_keeps_its_arithmetic_bound_when_its_lp_fails() -> None:
+    """An LP that fails or meets the deadline gives no bound (size XL's value stage):
+    every parcel at its full budget still bounds the value."""
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+
+    real = season_module._generate
+
+    def failing(season: Season, lp: object, stage: str, *rest: object) -> tuple[None, int]:
+        if stage == "value":
+            return None, 0
+        return real(season, lp, stage, *rest)  # type: ignore[arg-type]
+
+    catalog, requests = _shared_world()
+    with patch.object(season_module, "_generate", failing):
+        result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    value = {s.name: s for s in result.solver.stages}["value"]
+    every_budget = sum(t.parcels * t.budget for r in requests for t in r.tiers)
+    assert value.bound == every_budget
+    assert value.objective is not None and value.objective <= every_budget
+
+
 def test_a_leximin_level_tried_again_is_one_record_holding_the_second_try() -> None:
     """A round that falls well short of its LP level is run once more for the same
     producers; the level keeps one record, the second try's, which is what the
