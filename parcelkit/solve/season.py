@@ -104,7 +104,7 @@ from parcelkit.solve.season_state import (
     SpecCache,
     keys_of,
 )
-from parcelkit.solve.stages import hint_values, parameters
+from parcelkit.solve.stages import hint_values, parameters, wall_clock_stopped
 from parcelkit.verify import check_plan
 
 log = logging.getLogger(__name__)
@@ -835,13 +835,11 @@ def _quick_round(
         # a lift may not lower the least level reached so far
         model.model.add(model.level >= min(producer_levels(season, best, fair).values()))
         _hint(model, best)
-        solver = parameters(season.limits(work / len(targets)), linearization=1)
+        limits = season.limits(work / len(targets))
+        solver = parameters(limits, linearization=1)
         near = model.search_near(model.lift(aim, lowest), solver, _values_of(model, best, held))
         season.spent += solver.deterministic_time
-        season.wall_stopped |= (
-            solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
-            and solver.response_proto.status != cp_model.OPTIMAL
-        )
+        season.wall_stopped |= wall_clock_stopped(solver, solver.response_proto.status, limits)
         if near is not None:
             model.solution = near
             found = _answer_of(model)

@@ -73,7 +73,7 @@ def _relative_gap(objective: float, bound: float) -> float:
     return min(1.0, abs(bound - objective) / scale)
 
 
-def _wall_clock_stopped(
+def wall_clock_stopped(
     solver: cp_model.CpSolver, code: cp_model.CpSolverStatus, limits: Limits
 ) -> bool:
     """True when a search ended unproven before its deterministic work was spent."""
@@ -203,7 +203,7 @@ class StagedSolve:
             if status != Status.UNKNOWN or self.solution is not None or limits.remaining() <= 0:
                 break
             limits = replace(limits, work_per_stage=limits.work_per_stage * ESCALATION)
-        stopped = focus_stopped or _wall_clock_stopped(solver, code, limits)
+        stopped = focus_stopped or wall_clock_stopped(solver, code, limits)
         objective_value: float | None = None
         bound_value: float | None = bound
         if status in (Status.OPTIMAL, Status.FEASIBLE):
@@ -270,7 +270,7 @@ class StagedSolve:
         hint_values(around, self.solution)
         solver = parameters(limits)
         code = solver.solve(around)
-        stopped = _wall_clock_stopped(solver, code, limits)
+        stopped = wall_clock_stopped(solver, code, limits)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.value(objective) <= start:
             return False, stopped
         self._keep(solver)
