@@ -492,6 +492,23 @@ def test_with_little_work_left_fairness_and_value_pricing_give_way_reproducibly(
     assert stages["value"].objective <= every_budget
 
 
+def test_the_serve_search_leaves_the_value_search_its_share() -> None:
+    """With plenty of work left the serve search gets its share; near the end, what
+    the value search's share and the margin leave, and never less than its floor."""
+    from parcelkit.solve import season as season_module
+
+    season = _bare_season(*_shared_world())
+    limit = season.time_limit
+    share = season_module.STAGE_SHARE["serve"] * limit
+    assert season_module._serve_search_work(season) == share
+    kept = (season_module.STAGE_SHARE["value"] + season_module.END_MARGIN) * limit
+    season.spent = season_module.WALL_SHARE * limit - kept - 2.0
+    assert season_module._serve_search_work(season) == pytest.approx(2.0)
+    season.spent = season_module.WALL_SHARE * limit - 1.0
+    floor = season_module.MIN_SEARCH_SHARE * limit
+    assert season_module._serve_search_work(season) == pytest.approx(floor)
+
+
 def test_the_value_stage_keeps_its_arithmetic_bound_when_its_lp_fails() -> None:
     """An LP that fails or meets the deadline gives no bound (size XL's value stage):
     every parcel at its full budget still bounds the value."""
