@@ -211,13 +211,13 @@ def paying_patterns(season: Season, best: Answer, short: set[str]) -> dict[int, 
 
 
 def repair_patterns(
-    season: Season, best: Answer, short: set[str], fair: Fairness
+    season: Season, best: Answer, short: set[str], fair: Fairness, tiers: int = REPAIR_TIERS
 ) -> dict[int, list[Pattern]]:
     """Tier -> new patterns: a served tier's main parcel, changed to pay a short producer.
 
     The pool's patterns that pay a short producer often replace a parcel
     the plan needs for someone else. For each of the `REPAIR_PRODUCERS`
-    lowest short producers and the `REPAIR_TIERS` largest served tiers that
+    lowest short producers and the ``tiers`` largest served tiers that
     may buy from it, a pricing solve looks for the parcel closest to the
     tier's main one (its items weigh twice their price) that holds the short
     producer's goods (ten times their price). Counted as pricing work.
@@ -235,8 +235,8 @@ def repair_patterns(
             sellers[id(spec)] = {season.owner[k] for k in keys_of(spec) if k in season.owner}
     repairs: dict[int, list[Pattern]] = {}
     for producer in lowest[:REPAIR_PRODUCERS]:
-        tiers = [t for t in served if producer in sellers[id(season.tiers[t].spec)]]
-        for t in tiers[:REPAIR_TIERS]:
+        candidates = [t for t in served if producer in sellers[id(season.tiers[t].spec)]]
+        for t in candidates[:tiers]:
             if time.monotonic() >= season.deadline:
                 return repairs
             spec = season.tiers[t].spec

@@ -75,6 +75,7 @@ from parcelkit.solve.fill import (
 )
 from parcelkit.solve.greedy import SeasonChoice
 from parcelkit.solve.leximin import (
+    REPAIR_TIERS,
     Fairness,
     capped,
     cover,
@@ -128,14 +129,23 @@ search's share: the wall clock runs a few seconds either side of the work counte
 MIN_SEARCH_SHARE: Final = 0.02
 """The least work the serve search gets, as a share of ``time_limit``: enough to complete
 its hint on size L (1.6 s at 60 s) and search a little."""
-QUICK_MIN_SHARE: Final = 0.02
+QUICK_MIN_SHARE: Final = 0.005
 """Least search work, as a share of ``time_limit``, for which a quick first leximin round
-runs when a whole one does not fit (`_quick_round`)."""
-QUICK_OVERHEAD: Final = 0.03
+runs when a whole one does not fit (`_quick_round`; size L's two lifts took 0.27 s)."""
+QUICK_SEARCH_SHARE: Final = 0.03
+"""Most search work a quick round gets, as a share of ``time_limit``."""
+QUICK_OVERHEAD: Final = 0.05
 """Share of ``time_limit`` counted for a quick round's work besides its search:
-building its model with the repaired parcels' pricing (size L: 1.2 s), completing hints."""
+building its model with `QUICK_REPAIR_TIERS` repaired parcels for each of the ten
+lowest producers, completing hints (size L: the whole round, searches included, took
+3.2 to 3.4 s on the clock)."""
+QUICK_REPAIR_TIERS: Final = 12
+"""Tiers a quick round repairs a parcel in for each low producer (`repair_patterns`):
+on size L at 60 s the least revenue was Rp812.500 with 4 (a whole round's), Rp8.990.000
+with 12 and with 24, gini 0.504, 0.491 and 0.482; with 24 the round took 6.3 s."""
 QUICK_PRODUCERS: Final = 20
-"""The lowest producers a quick round lifts. On size L at 60 s: with 10, one producer
+"""The lowest producers a quick round lifts. On size L at 60 s, with 4 repaired tiers
+each (before `QUICK_REPAIR_TIERS`): with 10, one producer
 stayed at 0; with 20, none (least Rp804.000, gini 0.507; with the least level held
 from the first lift to the second, Rp812.500 and 0.504), the round taking 2.4 s of
 wall time; with 30, Rp825.000 and gini 0.508 in 4.4 s (before that hold; 2026-12-07)."""
@@ -772,7 +782,7 @@ def _quick_work(season: Season) -> float:
     work = _work_left(season) - (QUICK_OVERHEAD + END_MARGIN) * limit
     if work < QUICK_MIN_SHARE * limit:
         return 0.0
-    return min(work, STAGE_SHARE["fairness"] * FIRST_ROUND_SHARE * limit)
+    return min(work, QUICK_SEARCH_SHARE * limit)
 
 
 def _quick_wall(season: Season, work: float) -> float:
@@ -806,7 +816,7 @@ def _quick_round(
     others; then toward the level of the next producer, the least level
     reached held. A plan found replaces ``best`` only when it is better in
     the leximin order. On size L at 60 s: every producer paid, the least
-    Rp812.500, gini 0.514 -> 0.504, in 2.4 s (2026-12-07).
+    Rp8.990.000, gini 0.514 -> 0.491, in 3.3 s (2026-12-07).
 
     No LP is solved, so the stage's bound is arithmetic: the least
     `reachable` of the eligible producers (`Fairness.cap`). Every producer
@@ -820,7 +830,7 @@ def _quick_round(
     ranked = sorted(fair.active, key=lambda j: (levels[j], j))
     lowest = ranked[:QUICK_PRODUCERS]
     target = levels[ranked[len(lowest)]] if len(ranked) > len(lowest) else int(fair.cap())
-    model = _model(season, lp, best, fair, "fairness", set(lowest))
+    model = _model(season, lp, best, fair, "fairness", set(lowest), QUICK_REPAIR_TIERS)
     if served_hold is not None:
         model.model.add(_objective(model, "serve") >= served_hold)
     free = _paying_tiers(model, best, set(lowest))
@@ -1125,6 +1135,7 @@ def _model(
     fair: Fairness,
     stage: str,
     short: set[str] | None = None,
+    repair_tiers: int = REPAIR_TIERS,
 ) -> SeasonModel:
     """The integer master over each tier's patterns worth offering.
 
@@ -1144,7 +1155,7 @@ def _model(
         if short is None:
             short = short_producers(season, lp, best, fair)
         paying = paying_patterns(season, best, short)
-        for t, patterns in repair_patterns(season, best, short, fair).items():
+        for t, patterns in repair_patterns(season, best, short, fair, repair_tiers).items():
             paying.setdefault(t, []).extend(patterns)
     tiers = []
     for t, ref in enumerate(season.tiers):
