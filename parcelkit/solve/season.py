@@ -131,7 +131,7 @@ MIN_SEARCH_SHARE: Final = 0.02
 its hint on size L (1.6 s at 60 s) and search a little."""
 QUICK_MIN_SHARE: Final = 0.005
 """Least search work, as a share of ``time_limit``, for which a quick first leximin round
-runs when a whole one does not fit (`_quick_round`; size L's two lifts took 0.27 s)."""
+runs when a whole one does not fit (`_quick_round`; size L's two lifts took 0.36 s)."""
 QUICK_SEARCH_SHARE: Final = 0.03
 """Most search work a quick round gets, as a share of ``time_limit``."""
 QUICK_OVERHEAD: Final = 0.05
@@ -150,7 +150,8 @@ stayed at 0; with 20, none (least Rp804.000, gini 0.507; with the least level he
 from the first lift to the second, Rp812.500 and 0.504), the round taking 2.4 s of
 wall time; with 30, Rp825.000 and gini 0.508 in 4.4 s (before that hold; 2026-12-07)."""
 QUICK_WALL_PER_WORK: Final = 2.0
-"""Wall seconds per deterministic second a quick round's searches may take (size L: 1.5)."""
+"""Wall seconds per deterministic second a quick round's searches may take (size L: its
+second lift took 0.68 s on the clock for 0.33 s of work)."""
 PRICING_SHARE: Final = {"serve": 0.75, "fairness": 0.25, "value": 0.1}
 """Share of ``time_limit`` each stage's column generation gets as deterministic time.
 
