@@ -891,8 +891,8 @@ def demo(
     exit 0 whatever the plan leaves unserved, 4 on a solver failure.
     """
     # plan's 60 s: on the sample the stages' work (a share of the limit) ends
-    # in about 31 s, gini 0.329. With 30 s (22 s) the fill round had less work
-    # and gini was 0.449 (40 s: 0.442; 45 s: 0.301; measured 2026-12-07).
+    # in about 28 s, gini 0.310. With 30 s (21 s) the fill round had less work
+    # and gini was 0.449 (45 s: 0.301; measured 2026-12-07 at cb25f23).
     from parcelkit.data import karawang_catalog, karawang_requests
 
     out, err = _stdout(), _stderr()

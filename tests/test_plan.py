@@ -684,6 +684,10 @@ def test_a_request_with_no_valid_parcel_is_proven_unservable_and_leaves_the_serv
     fair = fairness_rows("maxmin_share", begun.reach)
     assert capped(season, fair, "serve", math.inf) == 400.0
     assert capped(season, fair, "value", math.inf) == 400.0 * 90_000
+    # no LP bound (it failed or met the deadline): serving and value keep their caps
+    assert capped(season, fair, "serve", None) == 400.0
+    assert capped(season, fair, "value", None) == 400.0 * 90_000
+    assert capped(season, fair, "fairness", None) is None
     # pools emptied by hand are no proof: CP-SAT finds the class's valid parcels
     for t in range(4):
         season.pool[t].clear()

@@ -92,16 +92,19 @@ def capped(season: Season, fair: Fairness, stage: str, bound: float | None) -> f
     these caps always hold: every parcel of the requests not proven
     unservable served; F at most the level of the active producer with the
     least room; every such parcel at its full budget.
+
+    ``bound`` None means the stage's LP failed or met the deadline. Serving
+    and value keep their caps then (size XL's value stage at 600 s); a
+    fairness stage has no bound, since its LP fails only when a fairness
+    floor cannot be held.
     """
-    if bound is None:
-        return None
+    if stage == "fairness":
+        return None if bound is None else min(bound, fair.cap())
     if stage == "serve":
         cap = float(servable_parcels(season))
-    elif stage == "fairness":
-        cap = fair.cap()
     else:
         cap = float(sum(ref.parcels * ref.spec.budget for ref in _servable_tiers(season)))
-    return min(bound, cap)
+    return cap if bound is None else min(bound, cap)
 
 
 def servable_parcels(season: Season) -> int:

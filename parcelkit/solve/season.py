@@ -550,10 +550,6 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         if kind == "fairness":
             pricing_left -= used
         bound = capped(season, fair, kind, found)
-        if bound is None and kind == "value":
-            # the LP failed or met the deadline (size XL): every parcel at its
-            # full budget still bounds the value
-            bound = capped(season, fair, kind, math.inf)
         if kind == "serve":
             # the LP rounded with and without repairing stock failures: the better one
             plain, repaired = round_lp(season, lp), round_lp(season, lp, repair=True)
