@@ -214,13 +214,13 @@ def paying_patterns(season: Season, best: Answer, short: set[str]) -> dict[int, 
 
 
 def repair_patterns(
-    season: Season, best: Answer, short: set[str], fair: Fairness, tiers: int = REPAIR_TIERS
+    season: Season, best: Answer, short: set[str], fair: Fairness
 ) -> dict[int, list[Pattern]]:
     """Tier -> new patterns: a served tier's main parcel, changed to pay a short producer.
 
     The pool's patterns that pay a short producer often replace a parcel
     the plan needs for someone else. For each of the `REPAIR_PRODUCERS`
-    lowest short producers and the ``tiers`` largest served tiers that
+    lowest short producers and the `REPAIR_TIERS` largest served tiers that
     may buy from it, a pricing solve looks for the parcel closest to the
     tier's main one (its items weigh twice their price) that holds the short
     producer's goods (ten times their price). Counted as pricing work.
@@ -239,7 +239,7 @@ def repair_patterns(
     repairs: dict[int, list[Pattern]] = {}
     for producer in lowest[:REPAIR_PRODUCERS]:
         candidates = [t for t in served if producer in sellers[id(season.tiers[t].spec)]]
-        for t in candidates[:tiers]:
+        for t in candidates[:REPAIR_TIERS]:
             if time.monotonic() >= season.deadline:
                 return repairs
             spec = season.tiers[t].spec

@@ -41,7 +41,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -63,6 +63,7 @@ from parcelkit.models import (
 )
 from parcelkit.solve.diagnose import precheck
 from parcelkit.solve.eligibility import available_stock
+from parcelkit.solve.exchange import exchange
 from parcelkit.solve.fill import (
     broken_tiers,
     fill_bound,
@@ -75,7 +76,6 @@ from parcelkit.solve.fill import (
 )
 from parcelkit.solve.greedy import SeasonChoice
 from parcelkit.solve.leximin import (
-    REPAIR_TIERS,
     Fairness,
     capped,
     cover,
@@ -105,7 +105,7 @@ from parcelkit.solve.season_state import (
     SpecCache,
     keys_of,
 )
-from parcelkit.solve.stages import hint_values, parameters, wall_clock_stopped
+from parcelkit.solve.stages import hint_values, parameters
 from parcelkit.verify import check_plan
 
 log = logging.getLogger(__name__)
@@ -130,28 +130,14 @@ MIN_SEARCH_SHARE: Final = 0.02
 """The least work the serve search gets, as a share of ``time_limit``: enough to complete
 its hint on size L (1.6 s at 60 s) and search a little."""
 QUICK_MIN_SHARE: Final = 0.005
-"""Least search work, as a share of ``time_limit``, for which a quick first leximin round
-runs when a whole one does not fit (`_quick_round`; size L's two lifts took 0.36 s)."""
-QUICK_SEARCH_SHARE: Final = 0.03
-"""Most search work a quick round gets, as a share of ``time_limit``."""
-QUICK_OVERHEAD: Final = 0.05
-"""Share of ``time_limit`` counted for a quick round's work besides its search:
-building its model with `QUICK_REPAIR_TIERS` repaired parcels for each of the ten
-lowest producers, completing hints (size L: the whole round, searches included, took
-3.2 to 3.4 s on the clock)."""
-QUICK_REPAIR_TIERS: Final = 12
-"""Tiers a quick round repairs a parcel in for each low producer (`repair_patterns`):
-on size L at 60 s the least revenue was Rp812.500 with 4 (a whole round's), Rp8.990.000
-with 12 and with 24, gini 0.504, 0.491 and 0.482; with 24 the round took 6.3 s."""
-QUICK_PRODUCERS: Final = 20
-"""The lowest producers a quick round lifts. On size L at 60 s, with 4 repaired tiers
-each (before `QUICK_REPAIR_TIERS`): with 10, one producer
-stayed at 0; with 20, none (least Rp804.000, gini 0.507; with the least level held
-from the first lift to the second, Rp812.500 and 0.504), the round taking 2.4 s of
-wall time; with 30, Rp825.000 and gini 0.508 in 4.4 s (before that hold; 2026-12-07)."""
-QUICK_WALL_PER_WORK: Final = 2.0
-"""Wall seconds per deterministic second a quick round's searches may take (size L: its
-second lift took 0.68 s on the clock for 0.33 s of work)."""
+"""Least work, as a share of ``time_limit``, for which a quick first leximin round runs
+when a whole one does not fit (`_quick_round`)."""
+QUICK_SHARE: Final = 0.1
+"""Most work a quick round gets, as a share of ``time_limit``. On size L at 60 s the
+least revenue reached its bound with 1 s of it counted; more raises the levels above
+(eligible producers' gini 0.463 with 1 s, 0.441 with 3 s, 0.431 with 5 s)."""
+QUICK_WALL_PER_WORK: Final = 1.5
+"""Wall seconds per second of work counted a quick round may take (size L: 0.6)."""
 PRICING_SHARE: Final = {"serve": 0.75, "fairness": 0.25, "value": 0.1}
 """Share of ``time_limit`` each stage's column generation gets as deterministic time.
 
@@ -491,11 +477,11 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             quick = 0.0
             if first and done == 0 and _work_left(season) < held and season.floor is None:
                 quick = _quick_work(season)
-            if quick > 0 and season.deadline - time.monotonic() < _quick_wall(season, quick):
+            if quick > 0 and season.deadline - time.monotonic() < _quick_wall(quick):
                 season.wall_stopped = True  # the work counted allowed it, the clock not
                 quick = 0
             if quick > 0:
-                best = _quick_round(season, lp, best, fair, served_hold, stages, quick)
+                best = _quick_round(season, lp, best, fair, stages, quick)
                 quick_ran = True
                 done += 1
             elif first:
@@ -773,95 +759,47 @@ def _serve_search_work(season: Season) -> float:
 
 
 def _quick_work(season: Season) -> float:
-    """The work a quick first leximin round may search with (`_quick_round`): what is
-    left but its overhead and `END_MARGIN`; 0 when that is below `QUICK_MIN_SHARE`."""
+    """The work a quick first leximin round may use (`_quick_round`): what is left but
+    `END_MARGIN`, at most `QUICK_SHARE` of the limit; 0 when below `QUICK_MIN_SHARE`."""
     limit = season.time_limit
-    work = _work_left(season) - (QUICK_OVERHEAD + END_MARGIN) * limit
+    work = _work_left(season) - END_MARGIN * limit
     if work < QUICK_MIN_SHARE * limit:
         return 0.0
-    return min(work, QUICK_SEARCH_SHARE * limit)
+    return min(work, QUICK_SHARE * limit)
 
 
-def _quick_wall(season: Season, work: float) -> float:
-    """Wall seconds a quick round with ``work`` to search needs at most, about."""
-    return QUICK_OVERHEAD * season.time_limit + QUICK_WALL_PER_WORK * work
+def _quick_wall(work: float) -> float:
+    """Wall seconds a quick round with ``work`` to use needs at most, about."""
+    return QUICK_WALL_PER_WORK * work
 
 
 def _quick_round(
-    season: Season,
-    lp: SeasonLP,
-    best: Answer,
-    fair: Fairness,
-    served_hold: int | None,
-    stages: list[Stage],
-    work: float,
+    season: Season, lp: SeasonLP, best: Answer, fair: Fairness, stages: list[Stage], work: float
 ) -> Answer:
-    """A first leximin round without column generation, when a whole one does not fit.
+    """A first leximin round by exchange moves, when a whole one does not fit.
 
     At Karawang scale serving comes first and its column generation takes
-    most of the time limit; the value stage's reserve then left no time for
-    a leximin round, and on size L at 60 s five eligible producers were paid
-    nothing. Fairness comes before value, so here the value search gives
-    way (the value stage only records the plan's value and its bound).
-
-    Producers no pattern pays yet get one (`cover`). The `QUICK_PRODUCERS`
-    lowest are offered the pool's patterns that pay them and repaired main
-    parcels (`_model`); the tiers offering such a pattern are searched with
-    the others held (`SeasonModel.search_near`), serving held. Two lifts
-    (`SeasonModel.lift`): when some are paid nothing, the lowest toward the
-    least level paid, which favours paying the unpaid over raising the
-    others; then toward the level of the next producer, the least level
-    reached held. A plan found replaces ``best`` only when it is better in
-    the leximin order. On size L at 60 s: every producer paid, the least
-    Rp8.990.000, gini 0.514 -> 0.491, in 3.3 s (2026-12-07).
+    most of the time limit; the value stage's reserve then leaves no time for
+    a leximin round (an LP solved to its level, and a search). Fairness
+    comes before value, so here the value search gives way (the value stage
+    only records the plan's value and its bound), and the plan is changed
+    one item at a time (`parcelkit.solve.exchange`): the lowest producer's
+    goods in place of others' in parcels of served tiers, each move better
+    in the leximin order, within every rule.
 
     No LP is solved, so the stage's bound is arithmetic: the least
-    `reachable` of the eligible producers (`Fairness.cap`). Every producer
-    keeps the level reached in the stages after; no further round runs.
+    `reachable` of the eligible producers (`Fairness.cap`). On size L at 60 s
+    the least revenue reaches it (Rp102.225.000: proven) with 1 s of the
+    ``work`` counted; the rest raises the levels above. Every producer keeps
+    the level reached in the stages after; no further round runs.
     """
-    limit = season.time_limit
-    season.spent += QUICK_OVERHEAD * limit
-    covered = cover(season, lp, fair)
-    season.spent += covered * PRICING_SOLVE_SECONDS
-    levels = producer_levels(season, best, fair)
-    ranked = sorted(fair.active, key=lambda j: (levels[j], j))
-    lowest = ranked[:QUICK_PRODUCERS]
-    target = levels[ranked[len(lowest)]] if len(ranked) > len(lowest) else int(fair.cap())
-    model = _model(season, lp, best, fair, "fairness", set(lowest), QUICK_REPAIR_TIERS)
-    if served_hold is not None:
-        model.model.add(_objective(model, "serve") >= served_hold)
-    free = _paying_tiers(model, best, set(lowest))
-    held = [t for t in range(len(season.tiers)) if t not in free]
-    # first those paid nothing, toward the least any producer is paid; then all
-    # of the lowest toward the next one's level
-    paid = [levels[j] for j in ranked if levels[j] > 0]
-    targets = [min(paid[0], target)] if paid and levels[ranked[0]] == 0 else []
-    targets.append(target)
-    kept = 0
-    for aim in targets:
-        # a lift may not lower the least level reached so far
-        model.model.add(model.level >= min(producer_levels(season, best, fair).values()))
-        _hint(model, best)
-        limits = season.limits(work / len(targets))
-        solver = parameters(limits, linearization=1)
-        near = model.search_near(model.lift(aim, lowest), solver, _values_of(model, best, held))
-        season.spent += solver.deterministic_time
-        season.wall_stopped |= wall_clock_stopped(solver, solver.response_proto.status, limits)
-        if near is not None:
-            model.solution = near
-            found = _answer_of(model)
-            now = sorted(producer_levels(season, best, fair).values())
-            if sorted(producer_levels(season, found, fair).values()) > now:
-                best = season.best = found
-                kept += 1
+    before = _measure(season, best, "fairness", fair)
+    best, used, clock = exchange(season, best, fair, work, season.deadline)
+    season.spent += used
+    season.wall_stopped |= clock
+    season.best = best
     reached = _measure(season, best, "fairness", fair)
-    log.debug(
-        "quick fairness: %d covered, %d tiers free, lifts toward %s, %d kept",
-        covered,
-        len(free),
-        targets,
-        kept,
-    )
+    log.debug("quick fairness: least %d -> %d, %.2f s counted", before, reached, used)
     bound = capped(season, fair, "fairness", math.inf)
     stages.append(_record("fairness", reached, bound))
     season.report("fairness", reached, bound)
@@ -870,20 +808,6 @@ def _quick_round(
     fair.active.clear()
     lp.hold_level(reached)
     return best
-
-
-def _paying_tiers(model: SeasonModel, best: Answer, producers: Collection[str]) -> set[int]:
-    """Tiers the model offers a pattern paying one of ``producers`` that ``best`` does not use."""
-    free = set()
-    for t, tier in enumerate(model.tiers):
-        used = {(p.package, p.items) for p, _ in best.fills.get(t, ())}
-        for pattern in tier.patterns:
-            if (pattern.package, pattern.items) not in used and any(
-                j in producers for j, _ in pattern.revenue
-            ):
-                free.add(t)
-                break
-    return free
 
 
 def _level_name(level: int) -> str:
@@ -1132,7 +1056,6 @@ def _model(
     fair: Fairness,
     stage: str,
     short: set[str] | None = None,
-    repair_tiers: int = REPAIR_TIERS,
 ) -> SeasonModel:
     """The integer master over each tier's patterns worth offering.
 
@@ -1152,7 +1075,7 @@ def _model(
         if short is None:
             short = short_producers(season, lp, best, fair)
         paying = paying_patterns(season, best, short)
-        for t, patterns in repair_patterns(season, best, short, fair, repair_tiers).items():
+        for t, patterns in repair_patterns(season, best, short, fair).items():
             paying.setdefault(t, []).extend(patterns)
     tiers = []
     for t, ref in enumerate(season.tiers):
