@@ -358,3 +358,19 @@ def test_a_quick_round_lifts_the_lowest_when_no_whole_round_fits() -> None:
     again = _starved(catalog, requests, quick=True)
     assert lifted.solver.deterministic and again.solver.deterministic
     assert _untimed(again) == _untimed(lifted)
+
+
+def test_a_quick_round_the_clock_cuts_short_still_runs_and_says_so() -> None:
+    """When the clock leaves less than the work counted allows, the quick round runs
+    with what the clock leaves, and the plan says the clock decided."""
+    catalog, requests = _world()
+    with patch.object(season_module, "_quick_room", lambda season: 0.05):
+        cut = _starved(catalog, requests, quick=True)
+    assert check_plan(catalog, requests, cut) == []
+    assert not cut.solver.deterministic
+    fairness = cut.solver.stages[1]
+    assert fairness.name == "fairness" and fairness.objective is not None
+    with patch.object(season_module, "_quick_room", lambda season: 0.0):
+        none = _starved(catalog, requests, quick=True)
+    assert not none.solver.deterministic
+    assert none.solver.stages[1].objective is None

@@ -35,13 +35,17 @@ from parcelkit.solve.patterns import Pattern, pattern_of, price_pattern
 from parcelkit.solve.season_state import PRICING_WORK, Answer, Season, answer_revenue, usage
 
 CHECK_SECONDS: Final = 2e-5
-"""Counted work per candidate parcel checked, in seconds (about what one takes)."""
+"""Counted work per candidate parcel checked, in seconds: on size L one took 12 us on
+the development machine in its fast state (4.3 s counted, 2.5 s on the clock)."""
 PRICED_VARIANTS: Final = 8
 """Variants, largest first, a producer no one-unit move can raise gets a priced parcel in."""
 PRICING_CHECKS: Final = 750
 """A pricing solve counted as this many checks (15 ms, about what one takes)."""
 LEVEL_STEP: Final = 0.2
-"""Least rise a move aims for, as a share of the highest level on offer."""
+"""Least rise a move aims for, as a share of the highest level on offer. Larger steps
+make fewer, larger moves: on size L with 4.3 s counted the eligible producers' gini was
+0.448 with 0.005, 0.440 with 0.02, 0.438 with 0.05, 0.439 with 0.1, 0.434 with 0.2 and
+0.438 with 0.5 (the least revenue reached its bound with each)."""
 
 
 @dataclass(frozen=True)

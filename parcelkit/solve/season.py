@@ -475,11 +475,12 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             season.wall_stopped |= _work_left(season) >= held
             first = name == "fairness" and retry is None
             quick = 0.0
-            if first and done == 0 and _work_left(season) < held and season.floor is None:
+            if first and done == 0 and season.floor is None:
                 quick = _quick_work(season)
-            if quick > 0 and season.deadline - time.monotonic() < _quick_wall(quick):
-                season.wall_stopped = True  # the work counted allowed it, the clock not
-                quick = 0
+            room = _quick_room(season)
+            if quick > room:
+                season.wall_stopped = True  # the clock, not the work counted, limits it
+                quick = room if room >= QUICK_MIN_SHARE * season.time_limit else 0.0
             if quick > 0:
                 best = _quick_round(season, lp, best, fair, stages, quick)
                 quick_ran = True
@@ -768,9 +769,9 @@ def _quick_work(season: Season) -> float:
     return min(work, QUICK_SHARE * limit)
 
 
-def _quick_wall(work: float) -> float:
-    """Wall seconds a quick round with ``work`` to use needs at most, about."""
-    return QUICK_WALL_PER_WORK * work
+def _quick_room(season: Season) -> float:
+    """The most work a quick round can do before the deadline, at `QUICK_WALL_PER_WORK`."""
+    return max(0.0, season.deadline - time.monotonic()) / QUICK_WALL_PER_WORK
 
 
 def _quick_round(
