@@ -426,11 +426,16 @@ class _Fill:
         """
         need = low - self.in_category[category]
         products = self.job.shelf.by_category.get(category, ())
+        spare: Sequence[int] | None = None  # worked out again only once the parcel changed
         for product in reversed(products) if dearest else products:
             if need <= 0:
                 break
-            spare = self.spare_costs(self.job.rules.min_items - self.items) if dearest else [0]
-            need -= self.add(product, need, spare)
+            if spare is None:
+                spare = self.spare_costs(self.job.rules.min_items - self.items) if dearest else [0]
+            added = self.add(product, need, spare)
+            need -= added
+            if added:
+                spare = None
         return max(0, need)
 
     def top_up(self) -> None:
