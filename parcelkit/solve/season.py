@@ -186,12 +186,15 @@ held below that, falls Rp23.964.500 -> Rp23.030.000 (gini 0.329 -> 0.336):
 better in the leximin order, worse by gini. Size S: the same plan (2026-12-07)."""
 FIRST_ROUND_SHARE: Final = 0.6
 """Share of the fairness stage's pricing and search the first leximin round may use."""
-GREEDY_REQUEST_SECONDS: Final = 0.0008
+GREEDY_REQUEST_SECONDS: Final = 0.0004
 """Wall seconds greedy takes for one request alone, about: the serve stage's pricing
-rounds on size L measured 0.7 ms a request (M: 0.5 ms), with the filling loops'
-fast limit (`greedy._Fill.fits`). It was 0.002, from before that: the budget then
-ended L's serve column generation after 16 rounds (LP 278,086 parcels); with 0.8 ms
-and the LP's own solves counted too (`PRICING_SHARE`), after 20 (LP 284,017)."""
+rounds measured 0.30 ms a request on sizes L and M at 60 s, 0.23 to 0.37 ms on L's
+seeds 0 to 2, in the machine's fast state (2026-12-07, once a category's minimum stopped
+working out min_items' room for every product tried). It was 0.8 ms from a measured
+0.7 ms before that; with 0.4 ms size L's serve stage gets more rounds where its LP has
+not converged (seed 1: 276,180 -> 285,325 parcels served; seed 2: 288,155 -> 289,660;
+seed 0 the same 290,090), and M's fill round more work (gini 0.309 -> 0.294). Earlier
+still it was 2 ms, before the filling loops' fast limit (`greedy._Fill.fits`)."""
 PRICING_ROUNDS: Final = 12
 """Most column generation rounds per stage (each prices the promising tier classes once)."""
 SERVE_PRICING_ROUNDS: Final = 40
