@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from parcelkit.models import Catalog, Request
-from parcelkit.solve.exchange import exchange, fits, shelf_of
+from parcelkit.solve.exchange import Book, _within_share, exchange, fits, shelf_of
 from parcelkit.solve.leximin import Fairness, fairness_rows, producer_levels
 from parcelkit.solve.parcel import add_composition
 from parcelkit.solve.season import _assemble
 from parcelkit.solve.season_start import begin
-from parcelkit.solve.season_state import Answer, Season
+from parcelkit.solve.season_state import Answer, Season, answer_revenue
 from parcelkit.verify import check_plan
 from tests.strategies import catalogs, request_for, requests_for
 from tests.test_plan import _bare_season, _catalog, _product, _request
@@ -82,12 +83,17 @@ def test_exchange_keeps_every_rule_and_never_worsens_the_leximin_order(
     season, fair, answer, start = _start(catalog, requests)
     if not fair.weights:
         return
+    revenue = answer_revenue(season, answer)
+    total = sum(revenue.values())
+    if total and data.draw(st.booleans()):
+        # a cap the start meets with a little room: moves must not break it
+        season.max_share = Fraction(max(revenue.values()), total) + Fraction(1, 100)
     changed, _, clock = exchange(season, answer, fair, 1.0, time.monotonic() + FAR)
     assert not clock
     assert changed.served == answer.served
     assert _sorted_levels(season, changed, fair) >= _sorted_levels(season, answer, fair)
     result = _assemble(season, requests, (), start.reach, changed, (), start.greedy)  # type: ignore[attr-defined]
-    assert check_plan(catalog, requests, result) == []
+    assert check_plan(catalog, requests, result, max_share=season.max_share) == []
 
 
 def _one_rich_producer() -> tuple[Catalog, list[Request]]:
@@ -141,3 +147,14 @@ def test_min_order_is_met_or_the_sku_is_not_used() -> None:
     assert check_plan(catalog, requests, result) == []
     sold = {row.producer_id: row.revenue for row in result.producers}
     assert sold["P-B"] == 0 or sold["P-B"] >= 150 * 20_000
+
+
+def test_a_move_that_lowers_the_total_may_not_lift_the_top_producer_over_max_share() -> None:
+    """A at 60 of 100 under a cap of 0.6: C giving 10 for B's 5 leaves A at 60 of 95."""
+    catalog, requests = _one_rich_producer()
+    season, fair, _, _ = _start(catalog, requests)
+    season.max_share = Fraction(3, 5)
+    book = Book(season, fair, {}, {}, {"P-A": 60, "P-B": 30, "P-C": 10}, {})
+    assert not _within_share(book, {"P-C": -10, "P-B": 5}, 1)
+    assert _within_share(book, {"P-B": 5}, 1)  # the total grows: A at 60 of 105
+    assert not _within_share(book, {"P-B": 50}, 2)  # B at 130 of 200

@@ -8,12 +8,14 @@ tiers. Here that is done directly, in plain arithmetic.
 
 A move takes one variant of a served tier (a pattern and its parcel count)
 and, in all or some of its parcels, adds one unit of a low producer's sku or
-puts it in place of one unit of another producer's sku. The new parcel must
-hold every per-parcel rule of its tier (`Shelf.fits`), the tier its
-``max_variants`` and price spread, the season its stock and ``min_order``;
-and every producer that loses must stay at or above the level the move aims
-for, which is above the low producer's level before it. So each move makes
-the plan better in the leximin order and keeps it valid, and the moves end.
+puts it in place of one unit of another producer's sku (the richest
+producer's first); when no such change can, the parcel nearest the variant
+that holds the low producer's goods is priced (`_priced_move`). The new
+parcel must hold every per-parcel rule of its tier (`fits`), the tier its
+``max_variants`` and price spread, the season its stock, ``min_order`` and
+``max_share``; and every eligible producer that loses must stay at or above
+the level the low producer reaches. So each move makes the plan better in
+the leximin order and keeps it valid, and the moves end.
 
 The lowest producer moves first, toward the next producer's level (at least
 `LEVEL_STEP` of the highest level on offer, `Fairness.cap`, above its own):
@@ -424,13 +426,14 @@ def _apply(book: Book, move: Move) -> None:
 
 
 def _within_share(book: Book, delta: Mapping[str, int], parcels: int) -> bool:
-    """No producer paid more by the move goes above the ``max_share`` cap."""
+    """No producer goes above the ``max_share`` cap: one paid more by the move, or, when
+    the move lowers the season's total, the one paid most."""
     share = book.season.max_share
     if share is None:
         return True
-    total = sum(book.revenue.values()) + parcels * sum(delta.values())
-    return all(
-        share.denominator * (book.revenue.get(j, 0) + parcels * amount) <= share.numerator * total
-        for j, amount in delta.items()
-        if amount > 0
-    )
+    change = parcels * sum(delta.values())
+    total = sum(book.revenue.values()) + change
+    after = [book.revenue.get(j, 0) + parcels * amount for j, amount in delta.items() if amount > 0]
+    if change < 0:
+        after.append(max(book.revenue.values(), default=0))
+    return all(share.denominator * paid <= share.numerator * total for paid in after)
