@@ -65,6 +65,7 @@ class Shelf:
 
 
 def shelf_of(season: Season, t: int) -> Shelf:
+    """Tier ``t``'s `Shelf`: its eligible goods and packaging as lookups."""
     spec = season.tiers[t].spec
     products = spec.products
     return Shelf(
@@ -141,6 +142,7 @@ class Book:
     checks: int = 0
 
     def level(self, producer: str) -> int:
+        """``producer``'s fairness level now (revenue x scale / weight)."""
         fair = self.fair
         return self.revenue.get(producer, 0) * fair.scale // fair.weights[producer]
 
