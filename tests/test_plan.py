@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from decimal import Decimal
 
@@ -490,6 +491,37 @@ def test_with_little_work_left_fairness_and_value_pricing_give_way_reproducibly(
     assert stages["value"].bound == every_budget
     assert stages["value"].objective is not None
     assert stages["value"].objective <= every_budget
+
+
+def test_a_value_stage_the_clock_left_no_time_records_the_plan_and_its_bound() -> None:
+    """The deadline met after serving (size XL): the value stage still records the
+    plan's value against every parcel at its budget, and the plan says the clock
+    decided."""
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+
+    original = season_module._search
+
+    def late(season: Season, model: object, kind: str, *rest: object) -> object:
+        found = original(season, model, kind, *rest)  # type: ignore[arg-type]
+        if kind == "serve":
+            season.deadline = time.monotonic() - 1.0
+        return found
+
+    catalog, requests = _shared_world()
+    with patch.object(season_module, "_search", late):
+        result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    assert not result.solver.deterministic
+    stages = {s.name: s for s in result.solver.stages}
+    assert stages["fairness"].objective is None
+    every_budget = sum(t.parcels * t.budget for r in requests for t in r.tiers)
+    parcels_value = sum(
+        v.price * v.parcels for q in result.quotes for t in q.tiers for v in t.variants
+    )
+    assert stages["value"].objective == parcels_value
+    assert stages["value"].bound == every_budget
 
 
 def test_the_serve_search_leaves_the_value_search_its_share() -> None:

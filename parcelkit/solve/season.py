@@ -492,9 +492,10 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
                 stages.append(Stage(name=name))
             retry = None  # a level not tried again keeps its first record
             continue
-        if kind == "value" and quick_ran:
-            # the quick round took the value search's time: fairness comes first (a
-            # record, no search, so the clock does not stop it)
+        if kind == "value" and (quick_ran or time.monotonic() >= season.deadline):
+            # the quick round took the value search's time (fairness comes first), or
+            # the clock left none: a record, no search
+            season.wall_stopped |= not quick_ran
             reached = _measure(season, best, kind, fair)
             bound = capped(season, fair, kind, math.inf)
             stages.append(_record(name, reached, bound))
