@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from parcelkit.solve.leximin import Fairness
+from parcelkit.solve.leximin import Fairness, repair_weights
 from parcelkit.solve.patterns import Pattern, pattern_of, price_pattern
 from parcelkit.solve.season_state import PRICING_WORK, Answer, Season, answer_revenue, usage
 
@@ -303,20 +303,12 @@ def _variant_move(
 
 def _priced_move(book: Book, producer: str, goal: int, t: int, v: int) -> Move | None:
     """A move to the parcel of tier ``t`` nearest variant ``v`` that holds the producer's
-    goods: a pricing solve where the variant's items weigh twice their price and the
-    producer's goods ten times (as `parcelkit.solve.leximin.repair_patterns` does)."""
+    goods: a pricing solve with `repair_weights` (as a leximin round's repaired parcels)."""
     season = book.season
     spec = season.tiers[t].spec
     pattern, count = book.fills[t][v]
-    weights = {p.sku: float(p.price) for p in spec.products}
-    weights.update({p.id: float(p.price) for p in spec.packaging})
-    for key, _ in pattern.uses:
-        if key in weights:
-            weights[key] *= 2
-    for key in weights:
-        if season.owner.get(key) == producer:
-            weights[key] *= 10
     book.checks += PRICING_CHECKS
+    weights = repair_weights(season, spec, pattern, producer)
     priced = price_pattern(spec, weights, season.limits(PRICING_WORK))
     if priced.pattern is None:
         return None

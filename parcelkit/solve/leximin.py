@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from parcelkit.solve.master import PROPORTIONAL_SCALE, SeasonLP
+from parcelkit.solve.parcel import TierSpec
 from parcelkit.solve.patterns import Pattern, pattern_of, price_pattern
 from parcelkit.solve.reach import parcel_reach
 from parcelkit.solve.season_state import (
@@ -244,19 +245,28 @@ def repair_patterns(
                 return repairs
             spec = season.tiers[t].spec
             main = max(best.fills[t], key=lambda pn: (pn[1], pn[0].price))[0]
-            weights = {p.sku: float(p.price) for p in spec.products}
-            weights.update({p.id: float(p.price) for p in spec.packaging})
-            for key, _ in main.uses:
-                if key in weights:
-                    weights[key] *= 2
-            for key in weights:
-                if season.owner.get(key) == producer:
-                    weights[key] *= 10
+            weights = repair_weights(season, spec, main, producer)
             priced = price_pattern(spec, weights, season.limits(PRICING_WORK))
             if priced.pattern is not None:
                 season.offer(t, priced.pattern)
                 repairs.setdefault(t, []).append(pattern_of(spec, priced.pattern, season.owner))
     return repairs
+
+
+def repair_weights(
+    season: Season, spec: TierSpec, near: Pattern, producer: str
+) -> dict[str, float]:
+    """Pricing weights for the parcel nearest ``near`` that holds ``producer``'s goods:
+    every sku and packaging at its price, ``near``'s twice, the producer's ten times."""
+    weights = {p.sku: float(p.price) for p in spec.products}
+    weights.update({p.id: float(p.price) for p in spec.packaging})
+    for key, _ in near.uses:
+        if key in weights:
+            weights[key] *= 2
+    for key in weights:
+        if season.owner.get(key) == producer:
+            weights[key] *= 10
+    return weights
 
 
 def cover(season: Season, lp: SeasonLP, fair: Fairness) -> int:
