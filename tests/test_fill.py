@@ -374,3 +374,29 @@ def test_a_quick_round_the_clock_cuts_short_still_runs_and_says_so() -> None:
         none = _starved(catalog, requests, quick=True)
     assert not none.solver.deterministic
     assert none.solver.stages[1].objective is None
+
+
+def test_a_round_whose_search_leaves_a_producer_unpaid_is_unstuck_by_exchange_moves() -> None:
+    """A max-min search that finds nothing leaves greedy's plan, where one producer sells
+    everything; the exchange moves after it pay every producer, and the record says so."""
+    from parcelkit.models import Status
+    from parcelkit.solve.season_model import StageResult
+
+    original = season_module._search
+
+    def stuck(season: object, model: object, kind: str, *rest: object) -> object:
+        if kind == "fairness":
+            return StageResult(Status.UNKNOWN, None, None, False), 0.0, 0.0
+        return original(season, model, kind, *rest)  # type: ignore[arg-type]
+
+    catalog, requests = _world()
+    with patch.object(season_module, "_search", stuck):
+        unstuck = plan(catalog, requests, time_limit=QUICK)
+        with patch.object(season_module, "_unstick", lambda season, best, fair: best):
+            left = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, unstuck) == []
+    assert min(_revenue(left).values()) == 0
+    assert min(_revenue(unstuck).values()) > 0
+    first = unstuck.solver.stages[1]
+    assert first.name == "fairness" and first.objective == min(_revenue(unstuck).values())
+    assert unstuck.solver.deterministic
