@@ -22,7 +22,7 @@ from parcelkit.solve.fill import (
 from parcelkit.solve.leximin import Fairness
 from parcelkit.solve.master import SeasonLP, TierRow
 from parcelkit.solve.patterns import Pattern
-from parcelkit.solve.season import plan
+from parcelkit.solve.season import FILL_STAGE, plan
 from parcelkit.solve.season_state import WALL_SHARE, Answer, usage
 from parcelkit.verify import check_plan
 from tests.test_plan import (
@@ -400,3 +400,23 @@ def test_a_round_whose_search_leaves_a_producer_unpaid_is_unstuck_by_exchange_mo
     first = unstuck.solver.stages[1]
     assert first.name == "fairness" and first.objective == min(_revenue(unstuck).values())
     assert unstuck.solver.deterministic
+
+
+def test_a_first_round_with_little_room_of_its_own_gives_way_to_the_quick_round() -> None:
+    """Beyond the value stage's reserve a whole first round needs FIRST_ROUND_MIN_SHARE of
+    the limit as work; with less the quick round runs (size L under proportional)."""
+    catalog, requests = _world()
+    reserve = season_module.VALUE_RESERVE * QUICK
+    room = season_module.FIRST_ROUND_MIN_SHARE * QUICK
+    with patch.object(season_module, "_work_left", lambda season: reserve + room / 2):
+        quick = plan(catalog, requests, time_limit=QUICK)
+    with patch.object(season_module, "_work_left", lambda season: reserve + 2 * room):
+        whole = plan(catalog, requests, time_limit=QUICK)
+    for result in (quick, whole):
+        assert check_plan(catalog, requests, result) == []
+    assert [s.name for s in quick.solver.stages] == ["serve", "fairness", "value"]
+    assert quick.solver.stages[1].bound == min(
+        row.reachable for row in quick.producers if row.reachable > 0
+    )
+    # a whole round ran: the fill round follows it (a quick round leaves it out)
+    assert [s.name for s in whole.solver.stages] == ["serve", "fairness", FILL_STAGE, "value"]

@@ -136,6 +136,12 @@ QUICK_SHARE: Final = 0.1
 """Most work a quick round gets, as a share of ``time_limit``. On size L at 60 s the
 least revenue reached its bound with 1 s of it counted; more raises the levels above
 (eligible producers' gini 0.463 with 1 s, 0.441 with 3 s, 0.431 with 5 s)."""
+FIRST_ROUND_MIN_SHARE: Final = 0.1
+"""Least work, as a share of ``time_limit``, a whole first leximin round needs beyond the
+value stage's reserve; with less the quick round runs instead. On size L under
+``proportional`` at 60 s a whole round started with 0.3 s of work beyond the reserve:
+its column generation met its wall cap, and three runs gave three plans (least level
+0, 14,904 and 29,861 per million of `reachable`)."""
 UNSTICK_SHARE: Final = 0.03
 """Work, as a share of ``time_limit``, of the exchange moves after a leximin round left an
 active producer paid nothing (`_unstick`)."""
@@ -471,8 +477,10 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             name = stages[retry].name if retry is not None else _level_name(levels)
         value_time = VALUE_RESERVE * season.time_limit
         # the value stage, and after the first level the fill round, go before
-        # more leximin rounds
-        held = value_time + (fill_time if done else 0.0)
+        # more leximin rounds; a first round needs room of its own, or the quick
+        # round runs instead
+        room_of_its_own = FIRST_ROUND_MIN_SHARE * season.time_limit if season.floor is None else 0.0
+        held = value_time + (fill_time if done else room_of_its_own)
         if kind == "fairness" and (
             _work_left(season) < held or season.deadline - time.monotonic() < value_time
         ):
