@@ -5,7 +5,7 @@ from __future__ import annotations
 from unittest.mock import patch
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parcelkit.models import Catalog, Request, SeasonPlan
@@ -23,8 +23,9 @@ from parcelkit.solve.leximin import Fairness
 from parcelkit.solve.master import SeasonLP, TierRow
 from parcelkit.solve.patterns import Pattern
 from parcelkit.solve.season import FILL_STAGE, plan
-from parcelkit.solve.season_state import WALL_SHARE, Answer, usage
+from parcelkit.solve.season_state import WALL_SHARE, Answer, Policy, usage
 from parcelkit.verify import check_plan
+from tests.strategies import catalogs, requests_for
 from tests.test_plan import (
     _bare_season,
     _catalog,
@@ -420,3 +421,19 @@ def test_a_first_round_with_little_room_of_its_own_gives_way_to_the_quick_round(
     )
     # a whole round ran: the fill round follows it (a quick round leaves it out)
     assert [s.name for s in whole.solver.stages] == ["serve", "fairness", FILL_STAGE, "value"]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data(), policy=st.sampled_from(["maxmin_share", "proportional"]))
+def test_every_small_season_plan_with_a_quick_round_verifies(
+    data: st.DataObject, policy: Policy
+) -> None:
+    catalog = data.draw(catalogs(max_producers=4, max_products=12, max_packaging=2))
+    requests = list(data.draw(requests_for(catalog, max_size=6)))
+    with patch.object(season_module, "VALUE_RESERVE", WALL_SHARE):
+        result = plan(catalog, requests, time_limit=QUICK, policy=policy)
+    assert check_plan(catalog, requests, result) == []
