@@ -812,13 +812,8 @@ def _quick_round(
     ``work`` counted; the rest raises the levels above. Every producer keeps
     the level reached in the stages after; no further round runs.
     """
-    before = _measure(season, best, "fairness", fair)
-    best, used, clock = exchange(season, best, fair, work, season.deadline)
-    season.spent += used
-    season.wall_stopped |= clock
-    season.best = best
+    best = _exchanged(season, best, fair, work, "quick fairness")
     reached = _measure(season, best, "fairness", fair)
-    log.debug("quick fairness: least %d -> %d, %.2f s counted", before, reached, used)
     bound = capped(season, fair, "fairness", math.inf)
     stages.append(_record("fairness", reached, bound))
     season.report("fairness", reached, bound)
@@ -835,8 +830,8 @@ def _unstick(season: Season, best: Answer, fair: Fairness) -> Answer:
 
     Max-min stays at 0 while one producer is unpaid, and a search seldom moves
     every low producer at once: on size L under ``proportional`` at 60 s a
-    whole first round ran (its serve stage ends sooner than under
-    ``maxmin_share``) and ended at 0, against an LP level of 612 per million.
+    whole first round once ended at 0, against an LP level of 612 per million
+    (before `FIRST_ROUND_MIN_SHARE` sent that case to the quick round).
     """
     limit = season.time_limit
     work = min(UNSTICK_SHARE * limit, _quick_room(season))
@@ -844,13 +839,18 @@ def _unstick(season: Season, best: Answer, fair: Fairness) -> Answer:
         season.wall_stopped = True  # the clock, not the work counted, limits it
     if work <= 0:
         return best
+    return _exchanged(season, best, fair, work, "unstick")
+
+
+def _exchanged(season: Season, best: Answer, fair: Fairness, work: float, label: str) -> Answer:
+    """``best`` after exchange moves within ``work``, counted; the plan kept as the best."""
     before = _measure(season, best, "fairness", fair)
     best, used, clock = exchange(season, best, fair, work, season.deadline)
     season.spent += used
     season.wall_stopped |= clock
     season.best = best
     after = _measure(season, best, "fairness", fair)
-    log.debug("unstick: least level %d -> %d, %.2f s counted", before, after, used)
+    log.debug("%s: least level %d -> %d, %.2f s counted", label, before, after, used)
     return best
 
 
