@@ -27,7 +27,9 @@ next round raises the others, up to `LEXIMIN_ROUNDS` rounds, while the work
 counted leaves the fill round and the value stage their reserves. The fill
 round then raises every eligible producer at once toward one level (each level
 counted up to it, summed), and the value stage holds what it reached (README,
-"How a season is planned").
+"How a season is planned"). When no whole first round fits (Karawang scale:
+serving takes the time), a quick round of exchange moves
+(`parcelkit.solve.exchange`) takes its place (`_quick_round`).
 
 Reproducibility: all work is counted in deterministic units (CP-SAT
 deterministic time, GLOP, a fixed number of pricing rounds); ``time_limit`` is
