@@ -184,7 +184,7 @@ def exchange(
             p.sku: p.min_order - season.ordered.get(p.sku, 0) for p in season.catalog.products
         },
     )
-    sellers = _sellers(season, answer)
+    sellers = Sellers.of(season, answer)
     stuck: set[str] = set()
     step = max(1, int(fair.cap() * LEVEL_STEP))
     budget = int(work / CHECK_SECONDS)
@@ -200,7 +200,7 @@ def exchange(
         producer = low[0]
         above = [book.level(j) for j in ranked if book.level(j) > book.level(producer)]
         goal = max(above[0] if above else 0, book.level(producer) + step)
-        move = _move_for(book, producer, goal, sellers.get(producer, []), budget)
+        move = _move_for(book, producer, goal, sellers(producer), budget)
         if move is None:
             stuck.add(producer)
             continue
@@ -208,22 +208,39 @@ def exchange(
     return book.answer(answer.served), book.checks * CHECK_SECONDS, clock
 
 
-def _sellers(season: Season, answer: Answer) -> dict[str, list[tuple[str, list[int]]]]:
-    """Producer -> [(sku, served tiers that may hold it, largest first)], priciest sku first."""
-    tiers = sorted(
-        (t for r in answer.served for t in season.tiers_of[r] if answer.fills.get(t)),
-        key=lambda t: (-season.tiers[t].parcels, t),
-    )
-    where: dict[str, list[int]] = {}
-    for t in tiers:
-        for sku in season.tiers[t].spec.max_same:
-            where.setdefault(sku, []).append(t)
-    by_producer: dict[str, list[tuple[int, str, list[int]]]] = {}
-    for product in season.catalog.products:
-        if product.sku in where:
-            entry = (-product.price, product.sku, where[product.sku])
-            by_producer.setdefault(product.producer_id, []).append(entry)
-    return {j: [(sku, ts) for _, sku, ts in sorted(entries)] for j, entries in by_producer.items()}
+@dataclass
+class Sellers:
+    """Where each producer's goods may go: per sku, the served tiers whose rules let it
+    in, largest first. Worked out per producer when first asked (a season of 5,000
+    requests has about 10,000 tiers and 2,000 skus)."""
+
+    season: Season
+    tiers: list[int]
+    """The served tiers with parcels, largest first."""
+    found: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, season: Season, answer: Answer) -> Sellers:
+        tiers = sorted(
+            (t for r in answer.served for t in season.tiers_of[r] if answer.fills.get(t)),
+            key=lambda t: (-season.tiers[t].parcels, t),
+        )
+        return cls(season, tiers)
+
+    def __call__(self, producer: str) -> list[tuple[str, list[int]]]:
+        """``producer``'s skus, priciest first, each with the tiers that may hold it."""
+        if producer not in self.found:
+            season = self.season
+            goods = sorted(
+                (-p.price, p.sku) for p in season.catalog.products if p.producer_id == producer
+            )
+            entries = []
+            for _, sku in goods:
+                where = [t for t in self.tiers if sku in season.tiers[t].spec.max_same]
+                if where:
+                    entries.append((sku, where))
+            self.found[producer] = entries
+        return self.found[producer]
 
 
 def _move_for(
