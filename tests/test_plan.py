@@ -524,6 +524,27 @@ def test_a_value_stage_the_clock_left_no_time_records_the_plan_and_its_bound() -
     assert stages["value"].bound == every_budget
 
 
+def test_without_time_for_the_serve_search_the_rounded_plan_stands() -> None:
+    """Too little left on the clock once the serve LP is rounded (size XL): no integer
+    master is built for serving, the rounded plan is served and valid, and the plan
+    says the clock decided."""
+    from unittest.mock import patch
+
+    from parcelkit.solve import season as season_module
+
+    catalog, requests = _shared_world()
+    with (
+        patch.object(season_module, "SERVE_SEARCH_MIN_WALL", 10.0),
+        patch.object(season_module, "_search", wraps=season_module._search) as search,
+    ):
+        result = plan(catalog, requests, time_limit=QUICK)
+    assert check_plan(catalog, requests, result) == []
+    assert not result.solver.deterministic
+    assert "serve" not in [call.args[2] for call in search.call_args_list]
+    serve = result.solver.stages[0]
+    assert serve.name == "serve" and serve.objective == _parcels(result)
+
+
 def test_the_serve_search_leaves_the_value_search_its_share() -> None:
     """With plenty of work left the serve search gets its share; near the end, what
     the value search's share and the margin leave, and never less than its floor."""

@@ -124,6 +124,11 @@ Serve had 0.15; with 0.1 its integer search on size L took 6.4 s instead of
 Fairness had 0.12: with the serve stage serving more on size M its first round
 found Rp25.898.000 against an LP level of Rp49.290.000; with 0.2, Rp47.272.500
 (measured, 60 s)."""
+SERVE_SEARCH_MIN_WALL: Final = 0.05
+"""Share of ``time_limit`` that must be left on the clock once the serve LP is rounded for
+the serve stage's integer master to be built and searched; with less the rounded plan
+stands. Size XL at 600 s: the LP was rounded at 544 s, past the stages' deadline; the
+master's build and a 0.17 s search then took 3 s more and found nothing."""
 END_MARGIN: Final = 0.05
 """Share of ``time_limit`` of counted work the serve search leaves unspent after the value
 search's share: the wall clock runs a few seconds either side of the work counted
@@ -564,6 +569,18 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
             offer_rounded(season, lp, filled)
             if rounded.parcels(season) > best.parcels(season):
                 best = season.best = rounded
+            left = season.deadline - time.monotonic()
+            log.debug("serve: rounded, %.1f s on the clock, %.1f s left", season.elapsed(), left)
+            if left < SERVE_SEARCH_MIN_WALL * season.time_limit:
+                # no time to build and search the integer master: the rounded plan
+                # stands, and what is left goes to the stages after
+                season.wall_stopped = True
+                served_hold = _serve_hold(season, best)
+                reached = _measure(season, best, kind, fair)
+                stages.append(_record(name, reached, bound))
+                season.report(name, reached, bound)
+                lp.hold_served(float(best.parcels(season)))
+                continue
         model = _model(season, lp, best, fair, kind)
         if served_hold is not None:
             model.model.add(_objective(model, "serve") >= served_hold)
@@ -602,8 +619,7 @@ def _solve(season: Season, reach: Mapping[str, int], best: Answer, stages: list[
         if result.objective is not None:
             best = season.best = _answer_of(model)
         if kind == "serve":
-            weights = serve_weights(model.request_parcels)
-            served_hold = sum(weights[r] for r in best.served)
+            served_hold = _serve_hold(season, best)
         reached = _measure(season, best, kind, fair)
         if kind == "fairness" and reached == 0 and season.floor is None:
             best = _unstick(season, best, fair)
@@ -763,6 +779,12 @@ def _fill_search(
         return result, solver
     _hint(model, within_rules(season, start, best, fair))
     return run(work)
+
+
+def _serve_hold(season: Season, answer: Answer) -> int:
+    """The serve objective ``answer`` reaches (`serve_weights`), held by the later stages."""
+    weights = serve_weights([sum(t.parcels for t in r.tiers) for r in season.requests])
+    return sum(weights[r] for r in answer.served)
 
 
 def _serve_search_work(season: Season) -> float:
