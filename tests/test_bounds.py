@@ -7,8 +7,8 @@ import time
 from hypothesis import given, settings
 
 from parcelkit.data import karawang_catalog, karawang_requests
-from parcelkit.models import Catalog, Request
-from parcelkit.solve.bounds import alone_bound, best_single, spread_bound
+from parcelkit.models import Catalog, Packaging, Producer, Product, Request, Rules, Tier
+from parcelkit.solve.bounds import alone_bound, best_single, coverage_bound, spread_bound
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import request_specs
@@ -19,6 +19,14 @@ from tests.tiny import best_spread, tiny_cases, variant_cases
 
 def _limits() -> Limits:
     return Limits(work_per_stage=5.0, deadline=time.monotonic() + 60)
+
+
+def _coverage(catalog: Catalog, request: Request) -> int | None:
+    """`coverage_bound` alone, over the tiers' whole price windows."""
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
+    weights = producer_weights(catalog, None)
+    return coverage_bound(request, specs, windows, owners(catalog), weights, _limits())
 
 
 def _bound(catalog: Catalog, request: Request, min_order: bool = True) -> int | None:
@@ -96,3 +104,54 @@ def test_a_small_tier_adds_only_producers_whose_min_order_it_reaches_alone() -> 
     unordered = _bound(catalog, request, min_order=False)
     assert unordered is not None
     assert bound < unordered <= per_parcel
+
+
+@settings(max_examples=100, deadline=None)
+@given(tiny_cases())
+def test_coverage_bound_alone_is_at_least_every_valid_quote_s_spread(
+    case: tuple[Catalog, Request],
+) -> None:
+    """The budget knapsack on its own is a relaxation: brute force never beats it."""
+    catalog, request = case
+    best = best_spread(catalog, request)
+    if best is None:
+        return
+    bound = _coverage(catalog, request)
+    assert bound is not None
+    assert bound >= best
+
+
+def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
+    """Two variants, each with Rp40.000 for goods: one parcel holds the two
+    Rp20.000 producers, but a second variant cannot afford a Rp60.000 one, so
+    two producers at most, where variants x best parcel says four."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(4))
+    products = tuple(
+        Product(
+            sku=f"S{i}",
+            producer_id=f"P{i}",
+            name=f"Product {i}",
+            category="snack",
+            price=price,
+            stock=100,
+            min_order=1,
+            halal=True,
+            food=True,
+            weight_g=100,
+            volume_ml=100,
+            shelf_life_days=90,
+        )
+        for i, price in enumerate((20_000, 20_000, 60_000, 60_000))
+    )
+    box = Packaging(
+        id="K0", name="Box", price=5_000, capacity_ml=5_000, max_weight_g=5_000, stock=100
+    )
+    catalog = Catalog(producers=producers, products=products, packaging=(box,))
+    rules = Rules(
+        min_items=1, max_items=4, max_variants=2, min_budget_use="0.1", variant_price_spread="1"
+    )
+    tier = Tier(name="staff", parcels=10, budget=45_000)
+    request = Request(id="R1", company="PT Uji", tiers=(tier,), rules=rules)
+    assert _coverage(catalog, request) == 20
+    assert _bound(catalog, request) == 20
+    assert best_spread(catalog, request) == 20
