@@ -152,6 +152,44 @@ def fill_tier(
     return None
 
 
+def refill_variant(
+    spec: TierSpec,
+    fill: Fill,
+    index: int,
+    window: Window,
+    ledger: Ledger,
+    owner: Mapping[str, str],
+    limits: Limits,
+    aims: Aims,
+) -> Fill | None:
+    """``fill`` with its variant ``index`` replaced by the best parcel for its count.
+
+    ``ledger`` has everything else in the quote booked, this variant left out:
+    the new parcel has the most of ``aims`` among fresh producers, within
+    ``window`` and the price spread of the tier's other variants, and lifts
+    whatever min_order that leaves short. None when no parcel fits or the best
+    one is a variant the tier already has.
+    """
+    for other, (parcel, _) in enumerate(fill):
+        if other != index:
+            window = _within_spread(window, parcel_price(spec, parcel), spec.spread_ratio)
+    if window.low > window.high:
+        return None
+    count = fill[index][1]
+    found = _best_share(spec, count, window, ledger, owner, aims, limits)
+    if found is None or any(parcel == found[0] for parcel, _ in fill):
+        return None
+    return [*fill[:index], (found[0], count), *fill[index + 1 :]]
+
+
+def parcel_price(spec: TierSpec, parcel: ParcelContents) -> int:
+    """What one parcel of ``spec``'s tier costs: its goods, its box and the fees."""
+    package, contents = parcel
+    prices = {p.sku: p.price for p in spec.products}
+    box = next(p.price for p in spec.packaging if p.id == package)
+    return box + spec.fees + sum(prices[sku] * qty for sku, qty in contents.items())
+
+
 def _within_spread(window: Window, price: int, ratio: Fraction) -> Window:
     """The part of ``window`` within the variant price spread of a variant at ``price``.
 
@@ -260,5 +298,7 @@ __all__ = [
     "best_parcel",
     "contents_of",
     "fill_tier",
+    "parcel_price",
+    "refill_variant",
     "top_window",
 ]
