@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
 from unittest.mock import patch
 
 from parcelkit.data import karawang_catalog, karawang_requests
@@ -10,8 +12,11 @@ from parcelkit.solve import polish, quote
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.polish import Shelf
 from parcelkit.solve.quote import request_specs
+from parcelkit.solve.quote_model import build_quote_model
 from parcelkit.solve.single import Aims
 from parcelkit.verify import check_quote
+
+quote_module = importlib.import_module("parcelkit.solve.quote")
 
 
 def _sample(request_id: str) -> tuple[Catalog, Request]:
@@ -70,3 +75,64 @@ def test_score_counts_producers_and_preferences_of_valid_candidates_only() -> No
     assert shelf.score({}, aims) is None
     assert shelf.score({"staff": [(parcel, 49)]}, aims) is None  # KRW-001-01 short of 50
     assert shelf.score({"staff": [(parcel, 1_801)]}, aims) is None  # over its stock
+
+
+def _preferences(request_id: str) -> float:
+    catalog, request = _sample(request_id)
+    result = quote(catalog, request)
+    assert check_quote(catalog, request, result) == []
+    stage = next(s for s in result.solver.stages if s.name == "preferences")
+    assert stage.objective is not None
+    return stage.objective
+
+
+def test_preferences_rise_by_moving_parcels_to_the_liked_variant() -> None:
+    """REQ-0009 likes KRW-048-02, which only one of three variants of 10
+    producers each holds; the others hold skus with min_order 100, so they
+    keep 100 parcels each and the liked variant 220 (440). Re-filled for fewer
+    parcels with the same number of fresh producers, they hand parcels over."""
+    with patch.object(quote_module, "PREFERENCE_POLISH", False):
+        before = _preferences("REQ-0009")
+    after = _preferences("REQ-0009")
+    assert before == 440
+    assert after > before
+
+
+def test_preference_polish_keeps_every_producer_it_sold_for() -> None:
+    """A variant re-filled for preferences must sell for producers weighing as
+    much as those it alone sold for: the spread of the polished candidate is
+    never below the start's (every sample request with preferences)."""
+    catalog = karawang_catalog()
+    seen: list[tuple[int, int]] = []
+    real = polish.polished
+
+    def spy(shelf: Shelf, *args: Any, **kwargs: Any) -> Any:
+        out = real(shelf, *args, **kwargs)
+        if kwargs.get("keep_spread"):
+            aims = Aims(order=("spread",), weights=args[1].weights)
+            start, end = shelf.score(args[2], aims), shelf.score(out, aims)
+            assert start is not None and end is not None
+            seen.append((start[0], end[0]))
+        return out
+
+    liking = [r for r in karawang_requests() if r.preferences.skus or r.preferences.categories]
+    with patch.object(quote_module, "polished", spy):
+        for request in liking[:12]:
+            quote(catalog, request)
+    assert len(seen) >= 8
+    assert all(end >= start for start, end in seen)
+
+
+def test_a_hint_puts_the_largest_variant_in_the_first_slot() -> None:
+    """Slots are ordered by parcels (symmetry rows); a candidate whose variants
+    moved parcels may list a smaller one first, and its hint must still fit."""
+    catalog, request = _sample("REQ-0001")
+    shelf = _shelf(catalog, request)
+    qm = build_quote_model(catalog, request, shelf.specs, shelf.available, {})
+    small = ("PKG-BOX-M", {"KRW-001-01": 1})
+    large = ("PKG-BOX-M", {"KRW-002-01": 1})
+    hint = qm.hint({"staff": [(small, 60), (large, 200)]})
+    counts = qm.tiers[0].counts
+    assert [hint[counts[0]], hint[counts[1]]] == [200, 60]
+    first = qm.tiers[0].slots[0].steps
+    assert hint[first["KRW-002-01"][0]] == 1 and hint[first["KRW-001-01"][0]] == 0

@@ -81,12 +81,14 @@ class QuoteModel:
 
         ``fills`` maps a tier name to (parcel, count) pairs, at most one per
         slot; slots without a pair are unused. Tiers not in ``fills`` get no hint.
+        The pairs go to the slots most parcels first, as the slots' order asks.
         """
         hint: dict[cp_model.IntVar, int] = {}
         for slots in self.tiers:
             fill = fills.get(slots.tier.name)
             if fill is None:
                 continue
+            fill = sorted(fill, key=lambda pair: -pair[1])
             for index, (composition, count) in enumerate(
                 zip(slots.slots, slots.counts, strict=True)
             ):

@@ -161,14 +161,17 @@ def refill_variant(
     owner: Mapping[str, str],
     limits: Limits,
     aims: Aims,
+    keep_producers: bool = False,
 ) -> Fill | None:
     """``fill`` with its variant ``index`` replaced by the best parcel for its count.
 
     ``ledger`` has everything else in the quote booked, this variant left out:
     the new parcel has the most of ``aims`` among fresh producers, within
     ``window`` and the price spread of the tier's other variants, and lifts
-    whatever min_order that leaves short. None when no parcel fits or the best
-    one is a variant the tier already has.
+    whatever min_order that leaves short. With ``keep_producers`` it must also
+    sell for producers weighing at least as much as those only this variant
+    sold for, so the quote's spread does not fall. None when no parcel fits or
+    the best one is a variant the tier already has.
     """
     for other, (parcel, _) in enumerate(fill):
         if other != index:
@@ -176,7 +179,12 @@ def refill_variant(
     if window.low > window.high:
         return None
     count = fill[index][1]
-    found = _best_share(spec, count, window, ledger, owner, aims, limits)
+    keep = 0
+    if keep_producers:
+        package, contents = fill[index][0]
+        sellers = {owner[key] for key in (package, *contents) if key in owner}
+        keep = sum(aims.weights.get(j, 10) for j in sorted(sellers - ledger.taken))
+    found = _best_share(spec, count, window, ledger, owner, aims, limits, keep)
     if found is None or any(parcel == found[0] for parcel, _ in fill):
         return None
     return [*fill[:index], (found[0], count), *fill[index + 1 :]]
@@ -210,8 +218,13 @@ def _best_share(
     owner: Mapping[str, str],
     aims: Aims,
     limits: Limits,
+    keep: int = 0,
 ) -> tuple[ParcelContents, int] | None:
-    """The best parcel in ``window`` for ``count`` parcels of the stock left, and its price."""
+    """The best parcel in ``window`` for ``count`` parcels of the stock left, and its price.
+
+    With ``keep`` the parcel must hold producers of at least that weight that
+    sell nowhere else yet (the ledger's ``taken``).
+    """
     left = ledger.left
     max_same = {sku: min(most, left[sku] // count) for sku, most in spec.max_same.items()}
     boxes = tuple(p for p in spec.packaging if left[p.id] >= count)
@@ -225,6 +238,10 @@ def _best_share(
         _meet_min_order(model, chain, per_parcel, sku in ledger.owed)
     model.add(composition.price >= window.low)
     model.add(composition.price <= window.high)
+    if keep:
+        fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
+        new_owner = {key: j for key, j in owner.items() if j in fresh}
+        model.add(sells_term(model, [composition], new_owner, fresh) >= keep)
     model.maximize(_lexicographic(model, composition, narrowed, window, ledger, owner, aims))
     solver = parameters(limits)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
