@@ -249,3 +249,23 @@ def test_windows_below_the_best_parcel_step_down_within_the_spread() -> None:
         assert all(w.low <= w.high for w in windows)
         assert all(w.high <= ratio * w.low for w in windows[:LOWER_WINDOWS])
         assert windows[-1].low == spec.price_low
+
+
+def test_a_run_past_its_deadline_is_not_reported_reproducible() -> None:
+    """With a time limit shorter than the work, some solve met the wall clock:
+    the quote may still be served, but never claims it would repeat."""
+    catalog = karawang_catalog()
+    request = Request(
+        id="REQ-SHORT",
+        company="PT Uji Waktu",
+        tiers=(
+            Tier(name="staff", parcels=450, budget=250_000),
+            Tier(name="manager", parcels=50, budget=500_000),
+        ),
+        rules=Rules(categories={"beverage": (1, 3)}),
+    )
+    rushed = quote(catalog, request, time_limit=0.05)
+    assert not rushed.solver.deterministic
+    if rushed.served:
+        assert check_quote(catalog, request, rushed) == []
+    assert quote(catalog, request).solver.deterministic

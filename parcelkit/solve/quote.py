@@ -261,12 +261,18 @@ class _Run:
         )
 
     def info(self, stages: Sequence[Stage], deterministic: bool) -> SolverInfo:
-        """The ``solver`` block: name, wall time, stages, reproducibility."""
+        """The ``solver`` block: name, wall time, stages, reproducibility.
+
+        Every solve's wall-clock cap is the time left before the deadline, so a
+        run that ends before it was stopped by none; one that ends past it may
+        have had a candidate or bound solve cut short (those are not stages
+        and do not say so), and is not reported as reproducible.
+        """
         return SolverInfo(
             name=SOLVER_NAME,
             wall_time_s=round(time.monotonic() - self.started, 3),
             stages=tuple(stages),
-            deterministic=deterministic,
+            deterministic=deterministic and self.limits.remaining() > 0,
         )
 
 
