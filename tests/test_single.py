@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from unittest.mock import patch
 
 from parcelkit.models import Catalog, Packaging, Producer, Product, Request, Rules, Tier
+from parcelkit.solve import single
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners
 from parcelkit.solve.quote import tier_spec
-from parcelkit.solve.single import Ledger, Window, fill_tier
+from parcelkit.solve.single import Aims, Ledger, Window, fill_tier
 from parcelkit.solve.stages import Limits
 
 
@@ -73,3 +75,57 @@ def test_no_fill_when_only_prices_beyond_the_spread_are_left() -> None:
     is offered rather than one that breaks the spread (before `_within_spread`:
     Rp95.000 and Rp55.000 in one tier, a fill the quote model rejects)."""
     assert _fill(_catalog(cheap_near_top=False)) is None
+
+
+def _min_order_catalog() -> Catalog:
+    """P0's good needs 6 parcels (min_order 6); P1's and P2's need 3 but have
+    stock for 4 parcels only."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(3))
+    products = tuple(
+        Product(
+            sku=f"S{i}",
+            producer_id=f"P{i}",
+            name=f"S{i}",
+            category="snack",
+            price=10_000,
+            stock=stock,
+            min_order=min_order,
+            halal=True,
+            food=True,
+            weight_g=100,
+            volume_ml=200,
+            shelf_life_days=180,
+        )
+        for i, (stock, min_order) in enumerate(((100, 6), (4, 3), (4, 3)))
+    )
+    box = Packaging(
+        id="BOX", name="Kotak", price=5_000, capacity_ml=1_000, max_weight_g=1_000, stock=100
+    )
+    return Catalog(producers=producers, products=products, packaging=(box,))
+
+
+def test_a_spread_fill_tries_an_uneven_split_when_even_ones_fail() -> None:
+    """12 one-item parcels in up to 3 variants: three of 4 fail (P0 needs 6
+    parcels, P1 and P2 have stock for 4 and the third variant has nothing left),
+    two of 6 can only hold P0 (P1 and P2 have stock for 4), so an even fill
+    sells for P0 alone. Half the parcels in the first variant, 6, 3 and 3,
+    sells for all three."""
+    catalog = _min_order_catalog()
+    tier = Tier(name="staff", parcels=12, budget=20_000)
+    rules = Rules(min_items=1, max_items=1, min_budget_use="0.5", max_variants=3)
+    request = Request(id="REQ-U", company="PT Uji", tiers=(tier,), rules=rules)
+    stock = available_stock(catalog, None)
+    spec = tier_spec(catalog, request, tier, stock)
+    aims = Aims(order=("spread",), weights={f"P{i}": 10 for i in range(3)})
+    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
+
+    def fill() -> list[tuple[int, list[str]]] | None:
+        ledger = Ledger(dict(stock), {p.sku: p.min_order for p in catalog.products})
+        found = fill_tier(spec, 12, Window(10_000, 20_000), ledger, owners(catalog), limits, aims)
+        return None if found is None else sorted((n, sorted(c)) for (_, c), n in found)
+
+    assert fill() == [(3, ["S1"]), (3, ["S2"]), (6, ["S0"])]
+    with patch.object(single, "UNEVEN", False):
+        even = fill()
+    assert even is not None
+    assert {sku for _, skus in even for sku in skus} == {"S0"}

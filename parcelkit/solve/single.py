@@ -125,19 +125,27 @@ def fill_tier(
 
     Each variant is the best parcel its share of the stock allows: the most of
     ``aims`` in order, then the priciest. With spread among the aims the most
-    variants are tried first (more variants, more producers), otherwise one
-    first. None when no number of variants works.
+    variants are tried first (more variants, more producers), each number
+    split evenly and then unevenly (`UNEVEN`), otherwise one first. None when
+    no number of variants works.
     """
     aims = aims or Aims()
     most = min(spec.rules.max_variants, parcels)
     counts = range(most, 0, -1) if "spread" in aims.order else range(1, most + 1)
     ratio = spec.spread_ratio
-    for slots in counts:
+    splits = [_even(parcels, slots) for slots in counts]
+    if "spread" in aims.order and UNEVEN:
+        splits = [
+            split
+            for slots in counts
+            for split in (_even(parcels, slots), _halved(parcels, slots))
+            if split
+        ]
+    for split in splits:
         trial = ledger.copy()
         filled: Fill = []
         prices = window
-        for index in range(slots):
-            count = parcels // slots + (1 if index < parcels % slots else 0)
+        for count in split:
             found = _best_share(spec, count, prices, trial, owner, aims, limits)
             if found is None:
                 break
@@ -150,6 +158,32 @@ def fill_tier(
             ledger.owed = trial.owed
             return filled
     return None
+
+
+def _even(parcels: int, slots: int) -> list[int]:
+    """``parcels`` shared over ``slots`` variants as evenly as they go, largest first."""
+    return [parcels // slots + (1 if index < parcels % slots else 0) for index in range(slots)]
+
+
+def _halved(parcels: int, slots: int) -> list[int]:
+    """Half the parcels in the first variant, the other half shared evenly by the
+    rest; [] for one variant, or when a variant would get none."""
+    if slots < 2:
+        return []
+    rest = _even(parcels // 2, slots - 1)
+    if min(rest) < 1:
+        return []
+    return [parcels - sum(rest), *rest]
+
+
+UNEVEN = True
+"""Whether a fill aiming at spread also tries, after each even split, one with
+half the parcels in the first variant. Goods with a large min_order then fit
+the large variant, and goods with a small one the others (REQ-0010, 110
+parcels, max_same_product 1: no three even variants of 37 fit, three of 55,
+28 and 27 do; its spread 16 -> 21 producers). Measured interleaved on the
+latency benchmark's 130 quotes: spread in all 51,620 -> 51,700, within 1 % of
+the bound 30 -> 31, the same median time."""
 
 
 def refill_variant(
