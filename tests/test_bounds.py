@@ -7,14 +7,14 @@ import time
 from hypothesis import given, settings
 
 from parcelkit.data import karawang_catalog, karawang_requests
-from parcelkit.models import Catalog, Packaging, Producer, Product, Request, Rules, Tier
+from parcelkit.models import Catalog, Packaging, Producer, Request, Rules, Tier
 from parcelkit.solve.bounds import alone_bound, best_single, coverage_bound, spread_bound
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
-from tests.tiny import best_spread, tiny_cases, variant_cases
+from tests.tiny import best_spread, snack, tiny_cases, variant_cases
 
 
 def _limits() -> Limits:
@@ -44,14 +44,15 @@ def _bound(catalog: Catalog, request: Request, min_order: bool = True) -> int | 
 def test_spread_bound_is_at_least_every_valid_quote_s_spread(
     case: tuple[Catalog, Request],
 ) -> None:
-    """Brute force over every valid quote never finds more producers than the bound."""
+    """Brute force over every valid quote never finds more producers than the
+    bound, nor than the budget knapsack (`coverage_bound`) on its own."""
     catalog, request = case
     best = best_spread(catalog, request)
     if best is None:
         return
-    bound = _bound(catalog, request)
-    assert bound is not None
-    assert bound >= best
+    for bound in (_bound(catalog, request), _coverage(catalog, request)):
+        assert bound is not None
+        assert bound >= best
 
 
 @settings(max_examples=60, deadline=None)
@@ -106,41 +107,13 @@ def test_a_small_tier_adds_only_producers_whose_min_order_it_reaches_alone() -> 
     assert bound < unordered <= per_parcel
 
 
-@settings(max_examples=100, deadline=None)
-@given(tiny_cases())
-def test_coverage_bound_alone_is_at_least_every_valid_quote_s_spread(
-    case: tuple[Catalog, Request],
-) -> None:
-    """The budget knapsack on its own is a relaxation: brute force never beats it."""
-    catalog, request = case
-    best = best_spread(catalog, request)
-    if best is None:
-        return
-    bound = _coverage(catalog, request)
-    assert bound is not None
-    assert bound >= best
-
-
 def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
     """Two variants, each with Rp40.000 for goods: one parcel holds the two
     Rp20.000 producers, but a second variant cannot afford a Rp60.000 one, so
     two producers at most, where variants x best parcel says four."""
     producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(4))
     products = tuple(
-        Product(
-            sku=f"S{i}",
-            producer_id=f"P{i}",
-            name=f"Product {i}",
-            category="snack",
-            price=price,
-            stock=100,
-            min_order=1,
-            halal=True,
-            food=True,
-            weight_g=100,
-            volume_ml=100,
-            shelf_life_days=90,
-        )
+        snack(f"S{i}", f"P{i}", price, stock=100)
         for i, price in enumerate((20_000, 20_000, 60_000, 60_000))
     )
     box = Packaging(

@@ -30,11 +30,12 @@ def _shelf(catalog: Catalog, request: Request) -> Shelf:
     return Shelf(catalog, request, specs, available, {})
 
 
-def _spread(result_id: str) -> float:
-    catalog, request = _sample(result_id)
+def _reached(request_id: str, stage_name: str) -> float:
+    """What a sample request's quote reaches in one stage (the quote verified)."""
+    catalog, request = _sample(request_id)
     result = quote(catalog, request)
     assert check_quote(catalog, request, result) == []
-    stage = next(s for s in result.solver.stages if s.name == "spread")
+    stage = next(s for s in result.solver.stages if s.name == stage_name)
     assert stage.objective is not None
     return stage.objective
 
@@ -45,8 +46,8 @@ def test_tiers_refilled_around_each_other_reach_more_producers() -> None:
     tiers filled one after another stayed at the value stage's 17 producers.
     Re-filled around each other they reach 25."""
     with patch.object(polish, "ROUNDS", 0):
-        before = _spread("REQ-0005")
-    after = _spread("REQ-0005")
+        before = _reached("REQ-0005", "spread")
+    after = _reached("REQ-0005", "spread")
     assert before == 170
     assert after >= 250
 
@@ -77,23 +78,14 @@ def test_score_counts_producers_and_preferences_of_valid_candidates_only() -> No
     assert shelf.score({"staff": [(parcel, 1_801)]}, aims) is None  # over its stock
 
 
-def _preferences(request_id: str) -> float:
-    catalog, request = _sample(request_id)
-    result = quote(catalog, request)
-    assert check_quote(catalog, request, result) == []
-    stage = next(s for s in result.solver.stages if s.name == "preferences")
-    assert stage.objective is not None
-    return stage.objective
-
-
 def test_preferences_rise_by_moving_parcels_to_the_liked_variant() -> None:
     """REQ-0009 likes KRW-048-02, which only one of three variants of 10
     producers each holds; the others hold skus with min_order 100, so they
     keep 100 parcels each and the liked variant 220 (440). Re-filled for fewer
     parcels with the same number of fresh producers, they hand parcels over."""
     with patch.object(quote_module, "PREFERENCE_POLISH", False):
-        before = _preferences("REQ-0009")
-    after = _preferences("REQ-0009")
+        before = _reached("REQ-0009", "preferences")
+    after = _reached("REQ-0009", "preferences")
     assert before == 440
     assert after > before
 

@@ -6,13 +6,14 @@ import time
 from fractions import Fraction
 from unittest.mock import patch
 
-from parcelkit.models import Catalog, Packaging, Producer, Product, Request, Rules, Tier
+from parcelkit.models import Catalog, Packaging, Producer, Request, Rules, Tier
 from parcelkit.solve import single
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners
 from parcelkit.solve.quote import tier_spec
 from parcelkit.solve.single import Aims, Ledger, Window, fill_tier
 from parcelkit.solve.stages import Limits
+from tests.tiny import snack
 
 
 def _catalog(cheap_near_top: bool) -> Catalog:
@@ -22,22 +23,7 @@ def _catalog(cheap_near_top: bool) -> Catalog:
     prices = {"TOP": (90_000, 100), "LOW": (50_000, 150)}
     if cheap_near_top:
         prices["NEAR"] = (85_000, 150)
-    products = tuple(
-        Product(
-            sku=sku,
-            producer_id="P1",
-            name=sku,
-            category="snack",
-            price=price,
-            stock=stock,
-            halal=True,
-            food=True,
-            weight_g=100,
-            volume_ml=200,
-            shelf_life_days=180,
-        )
-        for sku, (price, stock) in prices.items()
-    )
+    products = tuple(snack(sku, "P1", price, stock=stock) for sku, (price, stock) in prices.items())
     box = Packaging(
         id="BOX", name="Kotak", price=5_000, capacity_ml=1_000, max_weight_g=1_000, stock=1_000
     )
@@ -82,20 +68,7 @@ def _min_order_catalog() -> Catalog:
     stock for 4 parcels only."""
     producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(3))
     products = tuple(
-        Product(
-            sku=f"S{i}",
-            producer_id=f"P{i}",
-            name=f"S{i}",
-            category="snack",
-            price=10_000,
-            stock=stock,
-            min_order=min_order,
-            halal=True,
-            food=True,
-            weight_g=100,
-            volume_ml=200,
-            shelf_life_days=180,
-        )
+        snack(f"S{i}", f"P{i}", 10_000, stock=stock, min_order=min_order)
         for i, (stock, min_order) in enumerate(((100, 6), (4, 3), (4, 3)))
     )
     box = Packaging(

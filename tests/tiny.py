@@ -97,6 +97,25 @@ def tiny_cases(draw: st.DrawFn) -> tuple[Catalog, Request]:
     return catalog, request
 
 
+def snack(sku: str, producer_id: str, price: int, *, stock: int, min_order: int = 1) -> Product:
+    """A halal snack of 100 g and 200 ml that keeps 90 days: the goods of the
+    hand-made cases, which differ in price, stock and min_order only."""
+    return Product(
+        sku=sku,
+        producer_id=producer_id,
+        name=f"Product {sku}",
+        category="snack",
+        price=price,
+        stock=stock,
+        min_order=min_order,
+        halal=True,
+        food=True,
+        weight_g=100,
+        volume_ml=200,
+        shelf_life_days=90,
+    )
+
+
 @st.composite
 def variant_cases(draw: st.DrawFn) -> tuple[Catalog, Request]:
     """One tier of 3-4 parcels over 5 producers of one sku each, at most two items a
@@ -106,19 +125,12 @@ def variant_cases(draw: st.DrawFn) -> tuple[Catalog, Request]:
         Producer(id=f"P{i}", name=f"Producer {i}", district="Klari") for i in range(5)
     )
     products = tuple(
-        Product(
-            sku=f"S{i}",
-            producer_id=f"P{i}",
-            name=f"Product {i}",
-            category="snack",
-            price=draw(st.sampled_from([10_000, 20_000])),
+        snack(
+            f"S{i}",
+            f"P{i}",
+            draw(st.sampled_from([10_000, 20_000])),
             stock=20,
             min_order=draw(st.integers(1, 6)),
-            halal=True,
-            food=True,
-            weight_g=100,
-            volume_ml=200,
-            shelf_life_days=90,
         )
         for i in range(5)
     )

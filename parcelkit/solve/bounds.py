@@ -37,7 +37,7 @@ from math import ceil, floor
 from ortools.sat.python import cp_model
 
 from parcelkit.models import Request
-from parcelkit.solve.objectives import parcel_preference, sells_term
+from parcelkit.solve.objectives import parcel_preference, sells_term, weighted_sellers
 from parcelkit.solve.parcel import Composition, TierSpec, add_composition
 from parcelkit.solve.single import PROOF_PRESOLVE, Window
 from parcelkit.solve.stages import Limits, parameters
@@ -171,12 +171,7 @@ def coverage_bound(
             reaches.setdefault(producer, []).append(var)
         for maker, var in made.items():
             reaches.setdefault(maker, []).append(var)
-    sells = []
-    for producer, literals in sorted(reaches.items()):
-        flag = model.new_bool_var(f"sells:{producer}")
-        model.add(flag <= cp_model.LinearExpr.sum(literals))
-        sells.append(weights.get(producer, 10) * flag)
-    model.maximize(cp_model.LinearExpr.sum(sells))
+    model.maximize(weighted_sellers(model, reaches, weights))
     solver = parameters(replace(limits, work_per_stage=COVERAGE_WORK), presolve=PROOF_PRESOLVE)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # with no solution, CP-SAT's bound is not one

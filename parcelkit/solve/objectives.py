@@ -117,10 +117,20 @@ def sells_term(
     for composition in compositions:
         for producer_id, literals in first_units(composition, owner).items():
             firsts.setdefault(producer_id, []).extend(literals)
+    return weighted_sellers(model, firsts, weights)
+
+
+def weighted_sellers(
+    model: cp_model.CpModel,
+    reaches: Mapping[str, Sequence[cp_model.IntVar]],
+    weights: Mapping[str, int],
+) -> cp_model.LinearExpr:
+    """The weighted count of producers that sell: producer j sells only when one
+    of its literals in ``reaches`` holds (``sells_j <= their sum``)."""
     terms = []
-    for producer_id, literals in sorted(firsts.items()):
+    for producer_id, literals in sorted(reaches.items()):
         sells = model.new_bool_var(f"sells:{producer_id}")
-        model.add(sells <= cp_model.LinearExpr.sum(literals))
+        model.add(sells <= cp_model.LinearExpr.sum(list(literals)))
         terms.append(weights.get(producer_id, 10) * sells)
     return cp_model.LinearExpr.sum(terms)
 
