@@ -34,12 +34,12 @@ quotes: without the polish the spread stages reached 50,460 weighted producers
 in all, the median quote took 0.385 s; one pass 51,620 and 0.485 s; two passes
 51,760 and 0.495 s."""
 
-
 SHRINK_PARTS = (2, 4)
 """The shares of its parcels a variant is re-filled for in the preference
 polish. Measured interleaved on the latency benchmark (26 quotes with
 preferences): a score of 18,521 in all without the preference polish, 29,443
 with (2, 4), 22,743 with (2, 4, 8); no change in the median time."""
+
 THREADS = 2
 """Threads that re-fill a tier's variants at once. CP-SAT releases Python's
 lock while it solves, so on two cores the polish takes less time (measured

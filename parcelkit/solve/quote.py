@@ -7,11 +7,11 @@
 4. The quote model (`quote_model`), solved in stages (`stages`) in the
    order of the `QuoteObjective`. The spread stage starts from diverse parcels,
    improved by local search (`polish`: one tier, then one variant, re-filled
-   at a time around the rest), and has a proven bound (`bounds`); a stage
+   at a time around the rest), and has a proven bound (`bounds`); the
+   preference stage starts from the spread answer polished likewise. A stage
    whose candidate reaches its bound needs no search. Otherwise each stage
-   first searches with every
-   tier's parcel counts fixed (`FOCUS_WORK`); the first stage then searches
-   the whole model, the later stages do not.
+   first searches with every tier's parcel counts fixed (`FOCUS_WORK`); the
+   first stage then searches the whole model, the later stages do not.
 5. The answer as a `Quote` (`answer`), checked by `parcelkit.verify` before
    it is returned: a quote that does not verify raises `SolverError`.
 """
@@ -110,6 +110,7 @@ preferences: a score of 18,521 in all without, 29,443 with, the same median."""
 PREFERENCE_ROUNDS = 1
 """Passes of that polish. Three passes measured 23,217 in all against 29,443 for
 one: the stage's searches start from a candidate they then improve less."""
+
 POLISH_WORK = 0.02
 """Deterministic seconds for each single-parcel solve of `polished`. Measured
 interleaved on the latency benchmark's 130 quotes against 0.05: the same
@@ -529,15 +530,11 @@ def _later_fills(
     )
     fills = _fills(run, windows, later, limits=quick)
     if len(fills) < len(run.request.tiers) and staged.solution is not None:
-        kept = {
-            slots.tier.name: _as_fill(read_tier(staged, slots))
-            for slots in qm.tiers
-            if slots.tier.name not in fills
-        }
+        kept = {name: fill for name, fill in _answered(qm, staged).items() if name not in fills}
         fills = _fills(run, windows, later, keep=kept, limits=quick) or fills
     start = dict(fills)
     if staged.solution is not None:
-        answered = {slots.tier.name: _as_fill(read_tier(staged, slots)) for slots in qm.tiers}
+        answered = _answered(qm, staged)
         start = {**answered, **fills}
         if run.shelf.score(start, later) is None:
             start = answered
@@ -563,7 +560,7 @@ def _preference_hint(
     preferences with every producer it sells for kept; None if nothing rose."""
     if staged.solution is None:
         return None
-    answered = {slots.tier.name: _as_fill(read_tier(staged, slots)) for slots in qm.tiers}
+    answered = _answered(qm, staged)
     likes = replace(aims, order=("preferences",))
     if run.shelf.score(answered, likes) is None:
         return None
@@ -601,6 +598,11 @@ def _completed_hint(
     if missing and staged.solution is not None:
         hint.update({var: staged.solution[var.index] for var in qm.decisions(missing)})
     return hint
+
+
+def _answered(qm: QuoteModel, staged: StagedSolve) -> dict[str, Fill]:
+    """The last answer found, every tier as a fill."""
+    return {slots.tier.name: _as_fill(read_tier(staged, slots)) for slots in qm.tiers}
 
 
 def _as_fill(tier: TierQuote) -> Fill:
