@@ -167,8 +167,9 @@ def _even(parcels: int, slots: int) -> list[int]:
 
 def _halved(parcels: int, slots: int) -> list[int]:
     """Half the parcels in the first variant, the other half shared evenly by the
-    rest; [] for one variant, or when a variant would get none."""
-    if slots < 2:
+    rest; [] when that is the even split (one or two variants) or a variant
+    would get none."""
+    if slots < 3:
         return []
     rest = _even(parcels // 2, slots - 1)
     if min(rest) < 1:
