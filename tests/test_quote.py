@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 
-from parcelkit.data import karawang_catalog
+from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Preferences, Quote, Request, Rules, Status, Tier
 from parcelkit.solve import QuoteObjective, quote
 from parcelkit.verify import check_quote
@@ -37,6 +39,13 @@ def test_example_requests_are_served_and_verify(example: tuple[Catalog, list[Req
         assert [t.name for t in result.tiers] == [t.name for t in request.tiers]
 
 
+def _timeless(result: Quote) -> dict[str, object]:
+    """A quote as JSON data, its wall time left out."""
+    data = result.model_dump(mode="json")
+    data["solver"]["wall_time_s"] = 0
+    return data
+
+
 def test_same_input_same_quote(example: tuple[Catalog, list[Request]]) -> None:
     """Two runs with the same input and seed give the same quote, timings aside."""
     catalog, requests = example
@@ -44,12 +53,22 @@ def test_same_input_same_quote(example: tuple[Catalog, list[Request]]) -> None:
     second = quote(catalog, requests[0], seed=3)
     assert first.solver.deterministic and second.solver.deterministic
 
-    def strip(q: Quote) -> dict[str, object]:
-        data = q.model_dump(mode="json")
-        data["solver"]["wall_time_s"] = 0
-        return data
+    assert _timeless(first) == _timeless(second)
 
-    assert strip(first) == strip(second)
+
+def test_the_quote_does_not_depend_on_its_background_threads() -> None:
+    """The best parcels, the value stage's candidate and the later bounds run beside
+    the main line; in turn on one thread the quote is the same, bounds included
+    (REQ-0041: three tiers, spread and preferences)."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0041")
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "BACKGROUND_THREADS", 0):
+        in_turn = quote(catalog, request)
+    beside = quote(catalog, request)
+    assert [s.name for s in beside.solver.stages] == ["value", "spread", "preferences"]
+
+    assert _timeless(in_turn) == _timeless(beside)
 
 
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:

@@ -14,16 +14,22 @@
    first stage then searches the whole model, the later stages do not.
 5. The answer as a `Quote` (`answer`), checked by `parcelkit.verify` before
    it is returned: a quote that does not verify raises `SolverError`.
+
+Steps that do not need each other's results run on two threads (`_staged`):
+the tiers' best parcels, the value stage's candidate beside the building of
+the model, and each later stage's bound beside its candidate.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import ceil
+from typing import Any, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -69,6 +75,7 @@ from parcelkit.solve.stages import Limits, StagedSolve, parameters
 from parcelkit.verify import check_quote
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SOLVER_NAME = "parcelkit CP-SAT (variant slots, staged)"
 
@@ -138,6 +145,11 @@ together and the search barely moves. Measured on the 70 sample requests
 against 0.05 of search of the whole model: the spread stage reached more
 producers on 22 and fewer on none, at about the same latency; 0.25 reached
 more on 29, with the median quote 0.07 s slower (commit 71abfcb)."""
+
+
+BACKGROUND_THREADS = 2
+"""Threads for the work `quote` runs beside its main line (see `_staged`); with
+0 it runs on the calling thread, in turn."""
 
 
 def tier_spec(
@@ -323,20 +335,49 @@ def quote(
     found = diagnose.precheck(catalog, request, run.specs, run.available)
     if found:
         return run.infeasible(found, [])
+    weights = producer_weights(catalog, stock)
+    background = ThreadPoolExecutor(BACKGROUND_THREADS) if BACKGROUND_THREADS else _InTurn()
+    with background:
+        return _staged(run, objective, weights, background)
+
+
+class _InTurn(Executor):
+    """An executor that runs each call at once, on the calling thread."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        done: Future[T] = Future()
+        done.set_result(fn(*args, **kwargs))
+        return done
+
+
+def _staged(
+    run: _Run, objective: QuoteObjective, weights: dict[str, int], background: Executor
+) -> Quote:
+    """The quote of a request that passed the cheap checks: the stages, in order.
+
+    Work that does not depend on what runs beside it goes to ``background``
+    (CP-SAT releases Python's lock while it solves): the tiers' best parcels,
+    the value stage's candidate while the quote model is built, and each later
+    stage's bound while its candidate is made. Each solve is bounded by its
+    own deterministic work, so the answer does not depend on the threads.
+    """
+    catalog, request, limits = run.catalog, run.request, run.limits
     best_price: dict[str, int] = {}
-    for tier in request.tiers:
-        status, price, _ = best_parcel(run.specs[tier.name], limits)
+    singles = background.map(lambda tier: best_parcel(run.specs[tier.name], limits), request.tiers)
+    for tier, (status, price, _) in zip(request.tiers, list(singles), strict=True):
         if status == Status.INFEASIBLE:
             return run.explained([])
         if status == Status.OPTIMAL and price is not None:
             best_price[tier.name] = price
 
+    terms = _terms(objective, request)
+    value_start = background.submit(_value_start, run, best_price) if "value" in terms else None
     qm = build_quote_model(catalog, request, run.specs, run.available, run.ordered, best_price)
     staged = StagedSolve(qm.model, limits)
     owner = owners(catalog)
-    aims = Aims(weights=producer_weights(catalog, stock), likes=sku_preferences(catalog, request))
+    aims = Aims(weights=weights, likes=sku_preferences(catalog, request))
     windows = {name: Window(spec.price_low, spec.price_high) for name, spec in run.specs.items()}
-    for term in _terms(objective, request):
+    for term in terms:
         first = not staged.outcomes
         if term == "value":
             expression: cp_model.LinearExprT = qm.value()
@@ -345,32 +386,25 @@ def quote(
                 if len(best_price) == len(request.tiers)
                 else None
             )
-            tops = {name: top_window(run.specs[name], price) for name, price in best_price.items()}
-            fills = _fills(run, tops, Aims())
-            if len(fills) < len(request.tiers):
-                fills = _one_variant_start(run, best_price) or fills
-            hint = qm.hint(fills)
+            assert value_start is not None
+            hint = qm.hint(value_start.result())
         else:
+            pending = background.submit(_later_bound, run, term, windows, owner, aims)
             hint = None
             if all(o.name == "value" for o in staged.outcomes):
                 # The candidate leans toward every later aim too, so it serves the
                 # stages after this one as well: they start from where this one
                 # ends, which is the candidate or better.
-                later = replace(
-                    aims, order=tuple(t for t in _terms(objective, request) if t != "value")
-                )
+                later = replace(aims, order=tuple(t for t in terms if t != "value"))
                 hint = _completed_hint(qm, staged, _later_fills(run, windows, later, qm, staged))
             elif term == "preferences" and PREFERENCE_POLISH:
                 hint = _preference_hint(run, windows, aims, qm, staged)
-            if term == "spread":
-                expression = spread_term(qm, owner, aims.weights)
-                needs = {p.sku: p.min_order - run.ordered.get(p.sku, 0) for p in catalog.products}
-                bound = spread_bound(
-                    request, run.specs, windows, owner, aims.weights, needs, limits
-                )
-            else:
-                expression = preference_term(qm, aims.likes)
-                bound = preference_bound(request, run.specs, windows, aims.likes, limits)
+            expression = (
+                spread_term(qm, owner, aims.weights)
+                if term == "spread"
+                else preference_term(qm, aims.likes)
+            )
+            bound = pending.result()
         outcome = staged.run(
             term,
             expression,
@@ -407,8 +441,28 @@ def quote(
         solver=run.info(records, staged.deterministic),
     )
     result = with_totals(catalog, result)
-    _verify(catalog, request, result, stock, ordered)
+    _verify(catalog, request, result, run.available, run.ordered)
     return result
+
+
+def _value_start(run: _Run, best_price: Mapping[str, int]) -> dict[str, Fill]:
+    """The value stage's candidate: every tier filled near its best parcel, or, when
+    the tiers cannot be filled one after another, the best one-variant quote."""
+    tops = {name: top_window(run.specs[name], price) for name, price in best_price.items()}
+    fills = _fills(run, tops, Aims())
+    if len(fills) < len(run.request.tiers):
+        fills = _one_variant_start(run, best_price) or fills
+    return fills
+
+
+def _later_bound(
+    run: _Run, term: Term, windows: Mapping[str, Window], owner: Mapping[str, str], aims: Aims
+) -> int | None:
+    """The proven bound of a stage after value (`bounds`), with the value held in ``windows``."""
+    if term == "spread":
+        needs = {p.sku: p.min_order - run.ordered.get(p.sku, 0) for p in run.catalog.products}
+        return spread_bound(run.request, run.specs, windows, owner, aims.weights, needs, run.limits)
+    return preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
 
 
 def _neighbourhoods(qm: QuoteModel, term: Term) -> list[list[cp_model.IntVar]]:
