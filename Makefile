@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/parcelkit demo
 
 lint: dev
-	$(BIN)/ruff check parcelkit tests benchmarks scripts
+	$(BIN)/ruff check parcelkit tests benchmarks scripts examples
 	$(BIN)/ruff format --check parcelkit tests benchmarks scripts
 	$(BIN)/mypy parcelkit
 
@@ -43,7 +43,7 @@ notebooks: dev
 	$(BIN)/pytest -q --nbmake examples
 
 format: dev
-	$(BIN)/ruff check --fix parcelkit tests benchmarks scripts
+	$(BIN)/ruff check --fix parcelkit tests benchmarks scripts examples
 	$(BIN)/ruff format parcelkit tests benchmarks scripts
 
 clean:
