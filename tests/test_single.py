@@ -6,12 +6,13 @@ import time
 from fractions import Fraction
 from unittest.mock import patch
 
+from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Packaging, Producer, Request, Rules, Tier
 from parcelkit.solve import single
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners
-from parcelkit.solve.quote import tier_spec
-from parcelkit.solve.single import Aims, Ledger, Window, fill_tier
+from parcelkit.solve.quote import request_specs, tier_spec
+from parcelkit.solve.single import Aims, Ledger, Window, fill_tier, need_splits
 from parcelkit.solve.stages import Limits
 from tests.tiny import snack
 
@@ -102,3 +103,30 @@ def test_a_spread_fill_tries_an_uneven_split_when_even_ones_fail() -> None:
         even = fill()
     assert even is not None
     assert {sku for _, skus in even for sku in skus} == {"S0"}
+
+
+def test_need_splits_give_each_common_min_order_a_variant_of_its_size() -> None:
+    """REQ-0056: 60 parcels, one unit of a sku a parcel, min_orders 6, 12, 24 and
+    50. Each size gets two variants of it (one for 50) and the rest shares what
+    is left; 24, 24, 12 ranks first, since the cheap snacks need 24 parcels."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0056")
+    stock = available_stock(catalog, None)
+    spec = request_specs(catalog, request, stock, {})["staff"]
+    needs = {p.sku: p.min_order for p in catalog.products}
+    window = Window(spec.price_low, spec.price_high)
+    splits = need_splits(spec, 60, needs, owners(catalog), window)
+    assert splits[0] == [24, 24, 12]
+    assert sorted(splits) == [[24, 24, 12], [36, 12, 12], [48, 6, 6], [50, 5, 5]]
+    assert need_splits(spec, 60, needs, owners(catalog), window, limit=1) == [[24, 24, 12]]
+
+
+def test_alone_counts_the_cheapest_producers_each_variant_can_sell_for() -> None:
+    """A sells through one parcel, B and C need five; each costs Rp10.000. The
+    variant of 1 takes A; the variant of 5 takes B and C when Rp25.000 is
+    room for two, only B when Rp15.000 is room for one, or one item."""
+    goods = [("A", 1, 10_000), ("B", 5, 10_000), ("C", 5, 10_000)]
+    assert single._alone([5, 1], goods, 25_000, 10) == 3
+    assert single._alone([5, 1], goods, 15_000, 10) == 2
+    assert single._alone([5, 1], goods, 25_000, 1) == 2
+    assert single._alone([1, 1], goods, 25_000, 10) == 1

@@ -223,3 +223,36 @@ def test_hint_values_sets_a_whole_solution_or_some_variables_or_none() -> None:
     # No values: no hint message at all (an empty one changes CP-SAT's search).
     hint_values(model, [])
     assert "solution_hint" not in str(model.proto)
+
+
+def test_a_stage_without_search_keeps_the_solution_known() -> None:
+    """With ``search=False`` the stage ends with the last solution (x = 0, y = 5),
+    where a search would reach 30."""
+    staged, x, y = _staged()
+    outcome = staged.run("second", 3 * x + y, focus=[[y]], search=False)
+    assert outcome.status == Status.FEASIBLE
+    assert outcome.objective == 5
+    assert (staged.value(x), staged.value(y)) == (0, 5)
+
+
+def test_the_spread_stage_searches_one_tier_quotes_only() -> None:
+    """`SPREAD_SEARCH_TIERS`: REQ-0056 (one tier) searches around its spread
+    candidate, REQ-0022 (two tiers) keeps its polished candidate."""
+    catalog = karawang_catalog()
+    searched: list[int] = []  # the index of the stage each search ran in
+    original = StagedSolve._search_around
+
+    def record(self: StagedSolve, *args: Any) -> tuple[bool, bool]:
+        searched.append(len(self.outcomes))
+        return original(self, *args)
+
+    for request_id, expected in (("REQ-0056", True), ("REQ-0022", False)):
+        request = next(r for r in karawang_requests() if r.id == request_id)
+        searched.clear()
+        with patch.object(StagedSolve, "_search_around", record):
+            result = quote(catalog, request)
+        assert [s.name for s in result.solver.stages] == ["value", "spread"]
+        spread = result.solver.stages[1]
+        if spread.objective == spread.bound:
+            continue  # proven by its candidate: no search either way
+        assert (1 in searched) == expected, request_id

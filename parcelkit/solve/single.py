@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import ceil
@@ -120,27 +120,22 @@ def fill_tier(
     owner: Mapping[str, str],
     limits: Limits,
     aims: Aims | None = None,
+    splits: Sequence[Sequence[int]] | None = None,
 ) -> Fill | None:
     """Fill a tier's parcels with a few variants priced in ``window``; book them in ``ledger``.
 
     Each variant is the best parcel its share of the stock allows: the most of
     ``aims`` in order, then the priciest. With spread among the aims the most
     variants are tried first (more variants, more producers), each number
-    split evenly and then unevenly (`UNEVEN`), otherwise one first. None when
-    no number of variants works.
+    split evenly and then unevenly (`UNEVEN`), otherwise one first; ``splits``,
+    when given, are tried instead (parcels per variant). None when no split
+    works.
     """
     aims = aims or Aims()
     most = min(spec.rules.max_variants, parcels)
-    counts = range(most, 0, -1) if "spread" in aims.order else range(1, most + 1)
     ratio = spec.spread_ratio
-    splits = [_even(parcels, slots) for slots in counts]
-    if "spread" in aims.order and UNEVEN:
-        splits = [
-            split
-            for slots in counts
-            for split in (_even(parcels, slots), _halved(parcels, slots))
-            if split
-        ]
+    if splits is None:
+        splits = _splits(parcels, most, aims)
     for split in splits:
         trial = ledger.copy()
         filled: Fill = []
@@ -158,6 +153,87 @@ def fill_tier(
             ledger.owed = trial.owed
             return filled
     return None
+
+
+def _splits(parcels: int, most: int, aims: Aims) -> list[list[int]]:
+    """The splits `fill_tier` tries by default, in turn."""
+    counts = range(most, 0, -1) if "spread" in aims.order else range(1, most + 1)
+    if "spread" not in aims.order or not UNEVEN:
+        return [_even(parcels, slots) for slots in counts]
+    return [
+        split
+        for slots in counts
+        for split in (_even(parcels, slots), _halved(parcels, slots))
+        if split
+    ]
+
+
+def need_splits(
+    spec: TierSpec,
+    parcels: int,
+    needs: Mapping[str, int],
+    owner: Mapping[str, str],
+    window: Window,
+    limit: int | None = None,
+) -> list[list[int]]:
+    """Splits of a tier's parcels that give min_orders a variant of their size,
+    the most promising first.
+
+    A good with ``need`` units to order, at ``q`` units a parcel, sells alone
+    through a variant of ``ceil(need / q)`` parcels. For each such size ``m``
+    the split has as many variants of ``m`` as leave parcels for the rest,
+    which share what is left evenly (REQ-0056: 60 parcels, goods with
+    min_orders 12, 24 and 50 at one unit a parcel; the split 24, 24, 12 sells
+    for one producer more than 20, 20, 20 or 30, 15, 15). None is the even
+    split. They are ranked by `_alone`, the producers a split's variants
+    could sell for on their own within ``window``, and the first ``limit``
+    kept.
+    """
+    most = min(spec.rules.max_variants, parcels)
+    goods = [
+        (owner[p.sku], -(-max(1, needs.get(p.sku, 1)) // spec.max_same[p.sku]), p.price)
+        for p in spec.products
+    ]
+    room = window.high - spec.fees - min(p.price for p in spec.packaging)
+    sizes = {
+        -(-max(1, needs.get(p.sku, 1)) // qty)
+        for p in spec.products
+        for qty in range(1, spec.max_same[p.sku] + 1)
+    }
+    found: list[list[int]] = []
+    for size in sorted(s for s in sizes if 1 < s < parcels):
+        alike = min(most - 1, (parcels - 1) // size)
+        rest = parcels - alike * size
+        if alike == 0 or rest < most - alike:
+            continue
+        split = sorted([size] * alike + _even(rest, most - alike), reverse=True)
+        if split not in found and split != _even(parcels, most):
+            found.append(split)
+    found.sort(key=lambda split: -_alone(split, goods, room, spec.rules.max_items))
+    return found[:limit]
+
+
+def _alone(
+    split: Sequence[int], goods: Sequence[tuple[str, int, int]], room: int, items: int
+) -> int:
+    """About how many producers the variants of ``split`` could sell for, each
+    producer through one variant: ``goods`` are (producer, fewest parcels of a
+    variant it sells through, price); a variant takes, smallest variant first,
+    the cheapest producers it can sell for, one unit each, up to ``room``
+    rupiah and ``items`` units."""
+    taken: set[str] = set()
+    for size in sorted(split):
+        cost: dict[str, int] = {}
+        for producer, fewest, price in goods:
+            if fewest <= size and producer not in taken:
+                cost[producer] = min(cost.get(producer, price), price)
+        spent = 0
+        for producer, price in sorted(cost.items(), key=lambda item: (item[1], item[0]))[:items]:
+            if spent + price > room:
+                break
+            spent += price
+            taken.add(producer)
+    return len(taken)
 
 
 def _even(parcels: int, slots: int) -> list[int]:
@@ -350,6 +426,7 @@ __all__ = [
     "best_parcel",
     "contents_of",
     "fill_tier",
+    "need_splits",
     "parcel_price",
     "refill_variant",
     "top_window",

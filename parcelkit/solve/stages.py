@@ -152,6 +152,7 @@ class StagedSolve:
         focus_work: float | None = None,
         wider: bool = True,
         bound_row: bool = True,
+        search: bool = True,
     ) -> StageOutcome:
         """Maximize ``objective`` with the earlier stages held.
 
@@ -172,7 +173,8 @@ class StagedSolve:
         default ``work``), around the best solution so far, before the search
         of the whole model. Without ``wider`` that search of the whole model
         is left out once a neighbourhood was searched: the best solution known
-        then stands, with ``bound`` as the stage's bound.
+        then stands, with ``bound`` as the stage's bound. Without ``search``
+        no search runs once a solution is known: it stands likewise.
         """
         self.model.maximize(objective)
         if bound is not None and bound_row:
@@ -181,6 +183,8 @@ class StagedSolve:
             outcome = StageOutcome(name, Status.OPTIMAL, bound, bound, wall_clock_stopped=False)
             self.outcomes.append(outcome)
             return outcome
+        if not search and self._covers_model():
+            return self._stand(name, objective, bound, False)
         limits = self.limits if work is None else replace(self.limits, work_per_stage=work)
         focus_stopped = False
         if focus and self._covers_model():
