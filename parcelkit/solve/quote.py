@@ -236,6 +236,8 @@ class _Run:
     ordered: dict[str, int]
     limits: Limits
     started: float
+    given_stock: Mapping[str, int] | None = None
+    """The caller's ``stock``, as given: what the quote is verified against."""
 
     def __post_init__(self) -> None:
         self.specs = request_specs(self.catalog, self.request, self.available, self.ordered)
@@ -340,7 +342,13 @@ def quote(
         workers=workers,
     )
     run = _Run(
-        catalog, request, available_stock(catalog, stock), dict(ordered or {}), limits, started
+        catalog,
+        request,
+        available_stock(catalog, stock),
+        dict(ordered or {}),
+        limits,
+        started,
+        stock,
     )
 
     found = diagnose.precheck(catalog, request, run.specs, run.available)
@@ -453,7 +461,7 @@ def _staged(
         solver=run.info(records, staged.deterministic),
     )
     result = with_totals(catalog, result)
-    _verify(catalog, request, result, run.available, run.ordered)
+    _verify(catalog, request, result, run.given_stock, run.ordered)
     return result
 
 
