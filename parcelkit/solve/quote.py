@@ -61,7 +61,7 @@ from parcelkit.solve.objectives import (
     spread_term,
 )
 from parcelkit.solve.parcel import TierSpec
-from parcelkit.solve.polish import Shelf, polished
+from parcelkit.solve.polish import Shelf, Splits, polished
 from parcelkit.solve.quote_model import QuoteModel, build_quote_model
 from parcelkit.solve.single import (
     Aims,
@@ -237,7 +237,8 @@ class _Run:
     limits: Limits
     started: float
     given_stock: Mapping[str, int] | None = None
-    """The caller's ``stock``, as given: what the quote is verified against."""
+    """The caller's ``stock``, as given: what the quote is verified against and
+    producers are weighted by."""
 
     def __post_init__(self) -> None:
         self.specs = request_specs(self.catalog, self.request, self.available, self.ordered)
@@ -246,6 +247,15 @@ class _Run:
     def shelf(self) -> Shelf:
         """What the candidates draw from."""
         return Shelf(self.catalog, self.request, self.specs, self.available, self.ordered)
+
+    def candidate_limits(self, work: float) -> Limits:
+        """The limits of a candidate's single-parcel solves: at most ``work``
+        deterministic seconds each, probing as `CANDIDATE_PROBING` says."""
+        return replace(
+            self.limits,
+            work_per_stage=min(self.limits.work_per_stage, work),
+            probing=CANDIDATE_PROBING,
+        )
 
     def servable(self, changed: Request) -> bool:
         """Whether ``changed`` (a suggestion applied) can be served from the same stock."""
@@ -354,10 +364,9 @@ def quote(
     found = diagnose.precheck(catalog, request, run.specs, run.available)
     if found:
         return run.infeasible(found, [])
-    weights = producer_weights(catalog, stock)
     background = ThreadPoolExecutor(BACKGROUND_THREADS) if BACKGROUND_THREADS else _InTurn()
     with background:
-        return _staged(run, objective, weights, background)
+        return _staged(run, objective, background)
 
 
 class _InTurn(Executor):
@@ -369,9 +378,7 @@ class _InTurn(Executor):
         return done
 
 
-def _staged(
-    run: _Run, objective: QuoteObjective, weights: dict[str, int], background: Executor
-) -> Quote:
+def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote:
     """The quote of a request that passed the cheap checks: the stages, in order.
 
     Work that does not depend on what runs beside it goes to ``background``
@@ -394,7 +401,10 @@ def _staged(
     qm = build_quote_model(catalog, request, run.specs, run.available, run.ordered, best_price)
     staged = StagedSolve(qm.model, limits)
     owner = owners(catalog)
-    aims = Aims(weights=weights, likes=sku_preferences(catalog, request))
+    aims = Aims(
+        weights=producer_weights(catalog, run.given_stock),
+        likes=sku_preferences(catalog, request),
+    )
     windows = {name: Window(spec.price_low, spec.price_high) for name, spec in run.specs.items()}
     for term in terms:
         first = not staged.outcomes
@@ -480,7 +490,7 @@ def _later_bound(
 ) -> int | None:
     """The proven bound of a stage after value (`bounds`), with the value held in ``windows``."""
     if term == "spread":
-        needs = {p.sku: p.min_order - run.ordered.get(p.sku, 0) for p in run.catalog.products}
+        needs = run.shelf.needs()
         return spread_bound(run.request, run.specs, windows, owner, aims.weights, needs, run.limits)
     return preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
 
@@ -540,7 +550,7 @@ def _fills(
     aims: Aims,
     keep: Mapping[str, Fill] | None = None,
     limits: Limits | None = None,
-    splits: Mapping[str, Sequence[Sequence[int]]] | None = None,
+    splits: Splits | None = None,
 ) -> dict[str, Fill]:
     """Tiers filled by `fill_tier` in arrival order, sharing one ledger.
 
@@ -607,11 +617,7 @@ def _later_fills(
     it ran), and the others filled around them. When that candidate is not a
     valid quote as a whole, the polish starts from the value stage's answer.
     """
-    quick = replace(
-        run.limits,
-        work_per_stage=min(run.limits.work_per_stage, CANDIDATE_WORK),
-        probing=CANDIDATE_PROBING,
-    )
+    quick = run.candidate_limits(CANDIDATE_WORK)
     fills = _fills(run, windows, later, limits=quick)
     if len(fills) < len(run.request.tiers) and staged.solution is not None:
         kept = {name: fill for name, fill in _answered(qm, staged).items() if name not in fills}
@@ -624,7 +630,7 @@ def _later_fills(
             start = answered
     if run.shelf.score(start, later) is None:
         return fills
-    polish = replace(quick, work_per_stage=min(quick.work_per_stage, POLISH_WORK))
+    polish = run.candidate_limits(POLISH_WORK)
     return dict(
         polished(
             run.shelf,
@@ -650,11 +656,7 @@ def _preference_hint(
     likes = replace(aims, order=("preferences",))
     if run.shelf.score(answered, likes) is None:
         return None
-    polish = replace(
-        run.limits,
-        work_per_stage=min(run.limits.work_per_stage, POLISH_WORK),
-        probing=CANDIDATE_PROBING,
-    )
+    polish = run.candidate_limits(POLISH_WORK)
     raised = polished(
         run.shelf,
         windows,
