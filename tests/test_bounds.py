@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Packaging, Producer, Request, Rules, Tier
+from parcelkit.solve import places
 from parcelkit.solve.bounds import alone_bound, best_single, coverage_bound, spread_bound
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
-from tests.tiny import best_spread, snack, tiny_cases, variant_cases
+from tests.tiny import best_liked, best_spread, snack, tiny_cases, variant_cases
 
 
 def _limits() -> Limits:
@@ -128,3 +131,83 @@ def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
     assert _coverage(catalog, request) == 20
     assert _bound(catalog, request) == 20
     assert best_spread(catalog, request) == 20
+
+
+def _places(catalog: Catalog, request: Request, likes: dict[str, int], spread: int) -> int | None:
+    """`places_bound` over the tiers' whole price windows, with ``spread`` held."""
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
+    needs = {p.sku: p.min_order for p in catalog.products}
+    return places.places_bound(
+        request,
+        specs,
+        windows,
+        owners(catalog),
+        producer_weights(catalog, None),
+        likes,
+        needs,
+        available_stock(catalog, None),
+        spread,
+        _limits(),
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(variant_cases(), tiny_cases()), st.data())
+def test_places_bound_is_at_least_every_quote_s_liked_score_with_the_spread_held(
+    case: tuple[Catalog, Request], data: st.DataObject
+) -> None:
+    """Brute force over every valid quote whose spread reaches the held level
+    never scores more liked units than the places bound, built whatever the
+    places to spare (the gate lifted), at the best spread and one producer below."""
+    catalog, request = case
+    skus = [p.sku for p in catalog.products]
+    chosen = data.draw(st.lists(st.sampled_from(skus), min_size=1, max_size=2, unique=True))
+    likes = {sku: data.draw(st.integers(1, 3)) for sku in chosen}
+    most = best_spread(catalog, request)
+    if most is None:
+        return
+    lifted = pytest.MonkeyPatch()
+    lifted.setattr(places, "SPARE_PRODUCERS", 10**6)
+    try:
+        for spread in (most, most - 10):
+            best = best_liked(catalog, request, likes, spread)
+            bound = _places(catalog, request, likes, spread)
+            if best is not None and bound is not None:
+                assert bound >= best
+    finally:
+        lifted.undo()
+
+
+def test_places_bound_sees_a_liked_good_cost_a_producer() -> None:
+    """REQ-0002: 70 parcels in two variants of eight producers each, every one
+    of the sixteen selling. The liked snack needs 50 units: in both variants it
+    takes two places for one producer, in one it needs two units a parcel and
+    so a place. Either way the spread falls, so with it held nothing liked
+    fits: bound 0, where one parcel alone could score 4 (280 in all)."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0002")
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    windows = {name: Window(495_000, s.price_high) for name, s in specs.items()}
+    likes = {"KRW-037-01": 2}
+
+    def bound(spread: int) -> int | None:
+        return places.places_bound(
+            request,
+            specs,
+            windows,
+            owners(catalog),
+            producer_weights(catalog, None),
+            likes,
+            {p.sku: p.min_order for p in catalog.products},
+            available_stock(catalog, None),
+            spread,
+            _limits(),
+        )
+
+    assert bound(160) == 0
+    # with one producer to spare the snack fits again
+    one_spare = bound(150)
+    assert one_spare is not None and one_spare > 0
+    # with two to spare the places bound is not built (`SPARE_PRODUCERS`)
+    assert bound(140) is None

@@ -71,6 +71,27 @@ def test_the_quote_does_not_depend_on_its_background_threads() -> None:
     assert _timeless(in_turn) == _timeless(beside)
 
 
+@pytest.mark.parametrize("request_id", ["REQ-0047", "REQ-0009"])
+def test_preferences_proven_once_the_spread_fills_every_place(request_id: str) -> None:
+    """REQ-0047 and REQ-0009: the spread reaches its bound, 32 producers in
+    three variants of ten items, so the liked snack can only be in one variant,
+    once a parcel. The places bound sees that and the answer (the snack in the
+    largest variant, the others as small as their min_orders allow) reaches it;
+    the per-parcel bound alone says 840 and 1,680."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == request_id)
+    result = quote(catalog, request)
+    stages = {s.name: s for s in result.solver.stages}
+    assert stages["spread"].objective == stages["spread"].bound == 320
+    assert stages["preferences"].objective == stages["preferences"].bound
+    assert result.status == Status.OPTIMAL
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "PLACES_BOUND", False):
+        per_parcel = quote(catalog, request)
+    assert [s.bound for s in per_parcel.solver.stages][-1] in (840, 1680)
+    assert per_parcel.status == Status.FEASIBLE
+
+
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:
     """With value as the only term, an optimal quote's total equals its stage bound."""
     catalog, requests = example

@@ -219,6 +219,25 @@ def best_spread(catalog: Catalog, request: Request) -> int | None:
     return _best(catalog, request, producers)
 
 
+def best_liked(
+    catalog: Catalog, request: Request, likes: dict[str, int], spread: int
+) -> int | None:
+    """The highest liked score (likes x units) over every valid quote whose producers
+    (10 each) reach ``spread``, or None when no valid quote does."""
+    owner = {p.sku: p.producer_id for p in catalog.products}
+    owner.update({p.id: p.producer_id for p in catalog.packaging if p.producer_id})
+    unreached = -(10**9)
+
+    def liked(_total: int, units: Counter[str]) -> int:
+        sellers = {owner[key] for key, n in units.items() if n > 0 and key in owner}
+        if 10 * len(sellers) < spread:
+            return unreached
+        return sum(likes.get(key, 0) * n for key, n in units.items())
+
+    best = _best(catalog, request, liked)
+    return None if best is None or best == unreached else best
+
+
 def _best(
     catalog: Catalog, request: Request, score: Callable[[int, Counter[str]], int]
 ) -> int | None:

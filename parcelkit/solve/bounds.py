@@ -19,7 +19,8 @@ bounded by the best single parcel in that window:
   reach must fit, each with its cheapest good, in what those variants may
   spend, a knapsack that also counts category and item limits.
 - *preferences*: at most the sum over tiers of ``parcels x P``, ``P`` the best
-  preference score of one parcel.
+  preference score of one parcel. Once the spread is held with few producer
+  places to spare, `parcelkit.solve.places` gives a tighter one.
 
 When the candidate answer of a stage (`parcelkit.solve.single.fill_tier`)
 reaches its bound the stage is proven without a search.
@@ -57,12 +58,21 @@ def value_window(spec: TierSpec, per_parcel: Fraction, tolerance: Fraction) -> W
 
 
 def best_single(
-    spec: TierSpec, lowest_price: int, objective: ParcelObjective, limits: Limits
+    spec: TierSpec,
+    lowest_price: int,
+    objective: ParcelObjective,
+    limits: Limits,
+    *,
+    at_least: tuple[ParcelObjective, int] | None = None,
 ) -> int | None:
-    """The proven best of ``objective`` over single parcels priced at least ``lowest_price``."""
+    """The proven best of ``objective`` over single parcels priced at least
+    ``lowest_price`` (and, with ``at_least``, holding that much of another objective)."""
     model = cp_model.CpModel()
     composition = add_composition(model, spec, "bound")
     model.add(composition.price >= lowest_price)
+    if at_least is not None:
+        held, reached = at_least
+        model.add(held(model, composition) >= reached)
     model.maximize(objective(model, composition))
     solver = parameters(limits, presolve=PROOF_PRESOLVE)
     if solver.solve(model) != cp_model.OPTIMAL:

@@ -8,7 +8,8 @@
    order of the `QuoteObjective`. The spread stage starts from diverse parcels,
    improved by local search (`polish`: one tier, then one variant, re-filled
    at a time around the rest), and has a proven bound (`bounds`); the
-   preference stage starts from the spread answer polished likewise. A stage
+   preference stage starts from the spread answer polished likewise, and its
+   bound also counts the producer places the held spread leaves (`places`). A stage
    whose candidate reaches its bound needs no search. Otherwise each stage
    first searches with every tier's parcel counts fixed (`FOCUS_WORK`; the
    spread stage on one-tier quotes only, `SPREAD_SEARCH_TIERS`); the first
@@ -61,6 +62,7 @@ from parcelkit.solve.objectives import (
     spread_term,
 )
 from parcelkit.solve.parcel import TierSpec
+from parcelkit.solve.places import places_bound
 from parcelkit.solve.polish import Shelf, Splits, polished
 from parcelkit.solve.quote_model import QuoteModel, build_quote_model
 from parcelkit.solve.single import (
@@ -115,9 +117,14 @@ fewer parcels that move to the variant liked most, never selling for fewer
 producers. Measured interleaved on the latency benchmark's 26 quotes with
 preferences: a score of 18,521 in all without, 29,443 with, the same median."""
 
-PREFERENCE_ROUNDS = 1
-"""Passes of that polish. Three passes measured 23,217 in all against 29,443 for
-one: the stage's searches start from a candidate they then improve less."""
+PREFERENCE_ROUNDS = 3
+"""Passes of that polish (it stops at a pass that raises nothing). Measured
+interleaved on the latency benchmark's 26 quotes with preferences, with the
+places bound (`PLACES_BOUND`): three passes scored 22,884 in all against
+22,472 for one, no quote lower, and reached the bound on REQ-0009 (744) and
+REQ-0025 (440); the median quote the same (0.476 s and 0.479 s), the 130
+quotes 76.5 s against 73.0 s in all. (Before the spread stage searched on
+one-tier quotes only, three passes had scored less than one.)"""
 
 POLISH_WORK = 0.02
 """Deterministic seconds for each single-parcel solve of `polished`. Measured
@@ -157,6 +164,13 @@ about 0.2 s each. Measured interleaved against searching on every quote:
 median 0.516 -> 0.448 s, spread in all 52,890 -> 52,790 weighted producers,
 preference score 28,642 -> 22,472, nearly all of it REQ-0053 (16,300 ->
 10,140), whose spread search had found a producer more."""
+
+PLACES_BOUND = True
+"""Whether the preference stage's bound also counts producer places once the
+spread is held (`parcelkit.solve.places`). On the latency benchmark's 26
+quotes with preferences it proves REQ-0002, REQ-0047 and REQ-0051 optimal
+(with `PREFERENCE_ROUNDS` REQ-0009 and REQ-0025 too), where the per-parcel
+bound left them 24 to 100 % away; it runs beside the stage's candidate."""
 
 BACKGROUND_THREADS = 2
 """Threads for the work `quote` runs beside its main line (see `_staged`); with
@@ -406,6 +420,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
         likes=sku_preferences(catalog, request),
     )
     windows = {name: Window(spec.price_low, spec.price_high) for name, spec in run.specs.items()}
+    held_spread: int | None = None
     for term in terms:
         first = not staged.outcomes
         if term == "value":
@@ -418,7 +433,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
             assert value_start is not None
             hint = qm.hint(value_start.result())
         else:
-            pending = background.submit(_later_bound, run, term, windows, owner, aims)
+            pending = background.submit(_later_bound, run, term, windows, owner, aims, held_spread)
             hint = None
             if all(o.name == "value" for o in staged.outcomes):
                 # The candidate leans toward every later aim too, so it serves the
@@ -453,7 +468,10 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
         if term == "value":
             windows = _hold_value(qm, staged, Fraction(objective.value_tolerance))
         else:
-            staged.hold(expression, staged.value(expression))
+            reached = staged.value(expression)
+            staged.hold(expression, reached)
+            if term == "spread":
+                held_spread = reached
 
     records = [o.record() for o in staged.outcomes]
     if staged.solution is None:
@@ -486,13 +504,37 @@ def _value_start(run: _Run, best_price: Mapping[str, int]) -> dict[str, Fill]:
 
 
 def _later_bound(
-    run: _Run, term: Term, windows: Mapping[str, Window], owner: Mapping[str, str], aims: Aims
+    run: _Run,
+    term: Term,
+    windows: Mapping[str, Window],
+    owner: Mapping[str, str],
+    aims: Aims,
+    held_spread: int | None,
 ) -> int | None:
-    """The proven bound of a stage after value (`bounds`), with the value held in ``windows``."""
+    """The proven bound of a stage after value (`bounds`), with the value held in
+    ``windows``; for preferences also with the spread held, when it is
+    (`places_bound`), the lesser of the two."""
+    needs = run.shelf.needs()
     if term == "spread":
-        needs = run.shelf.needs()
         return spread_bound(run.request, run.specs, windows, owner, aims.weights, needs, run.limits)
-    return preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
+    bound = preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
+    if held_spread is None or not PLACES_BOUND:
+        return bound
+    places = places_bound(
+        run.request,
+        run.specs,
+        windows,
+        owner,
+        aims.weights,
+        aims.likes,
+        needs,
+        run.available,
+        held_spread,
+        run.limits,
+    )
+    if places is None:
+        return bound
+    return places if bound is None else min(bound, places)
 
 
 def _neighbourhoods(qm: QuoteModel, term: Term) -> list[list[cp_model.IntVar]]:

@@ -1,0 +1,347 @@
+"""The preference stage's bound from producer places, once the spread is held.
+
+`parcelkit.solve.bounds.preference_bound` lets every parcel hold the best
+liked goods a single parcel can. When the spread stage reached (nearly) every
+producer place the variants have, that is far too generous: a parcel that
+sells for as many producers as it can has no room for a second unit of a
+liked good, a liked good needs enough parcels for its min_order, and a
+producer in two variants takes two places for one producer. On the sample
+requests whose spread is at its bound this bound proves answers optimal that
+the per-parcel one leaves 24 to 100 % away (REQ-0002, REQ-0047, REQ-0051).
+
+The relaxation, per variant slot ``v`` of a tier (``n_v`` parcels):
+
+- ``D_v``, the weight of producers of the items in its parcel, is at most
+  ``most``, the best one parcel priced in the window can do. The liked units a
+  parcel holds are at most ``G(d)`` when ``D_v >= d`` (`best_single` with
+  producers held at ``d``), tried at ``d = most`` and at the least ``D_v`` the
+  held spread leaves.
+- *Tracked* producers, those of liked goods and the packaging makers, are
+  modelled one by one: in which slots they are, and a maker's box once a slot.
+- Every other producer that sells does so through one slot alone (``A_v``)
+  or through several (it takes a place in each). One that sells through slot
+  ``v`` alone reaches its good's need there: with a good of need ``m`` held
+  ``q`` times a parcel, ``q x n_v >= m``. So ``A_v`` is at most ``H(n_v)``,
+  the best one parcel can do counting only producers whose good it holds
+  ``ceil(m / n_v)`` times or more (`best_single` again, at each ``n`` where
+  that changes).
+- Places: ``A_v`` + the tracked producers' items + the places of producers
+  in several slots <= ``D_v``; the spread, tracked producers once each plus
+  ``sum A_v`` plus half the several-slot places, is at least what was held.
+- Liked units per slot are unary steps times ``n_v``, as in the quote model,
+  within stock and min_order over the quote.
+
+Every valid quote with its spread held maps onto this model, so CP-SAT's
+bound on it is a bound on the stage. It is only built when the spread left
+fewer than two producers' places spare (`SPARE_PRODUCERS`): with more spare
+the levels above all relax to the per-parcel bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from math import ceil, floor
+
+from ortools.sat.python import cp_model
+
+from parcelkit.models import Request, Tier
+from parcelkit.solve.bounds import best_single
+from parcelkit.solve.objectives import sells_term, weighted_sellers
+from parcelkit.solve.parcel import Composition, TierSpec
+from parcelkit.solve.single import Window
+from parcelkit.solve.stages import Limits, parameters
+
+PLACES_WORK = 0.1
+"""Deterministic seconds for the places model's search; its best bound is
+valid whether or not the search closes."""
+
+SPARE_PRODUCERS = 2
+"""The bound is built only when fewer places than this many of the lightest
+producers are spare. Measured on the latency benchmark's 26 quotes with
+preferences: it tightened the bound on all 6 with one producer spare or none
+(3 then proven) and on none of those with three or more spare."""
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """What the places model needs of one tier."""
+
+    tier: Tier
+    spec: TierSpec
+    low: int
+    most: int
+    """Weight of item producers one parcel in the window can hold."""
+    box_maker: int
+    """Weight of the heaviest packaging maker the tier may use (0: none)."""
+
+    @property
+    def slots(self) -> int:
+        return min(self.spec.rules.max_variants, self.tier.parcels)
+
+
+@dataclass
+class _Places:
+    """The model and what the slots add to the spread and objective rows."""
+
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    alone: list[cp_model.IntVar] = field(default_factory=list)
+    several: list[cp_model.IntVar] = field(default_factory=list)
+    tracked_in: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    units: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+
+
+def places_bound(
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    windows: Mapping[str, Window],
+    owner: Mapping[str, str],
+    weights: Mapping[str, int],
+    likes: Mapping[str, int],
+    needs: Mapping[str, int],
+    stock: Mapping[str, int],
+    spread: int,
+    limits: Limits,
+) -> int | None:
+    """A bound on the liked units' score of any quote whose spread is at least
+    ``spread``; None when it is not built (places to spare) or not proven.
+
+    ``needs`` gives the units a sku needs over the quote once used (its
+    min_order less what is already ordered), ``stock`` the units left.
+    Disliked goods are left out: the bound is on the liked part of the score,
+    and so on the whole.
+    """
+    liked = {sku: w for sku, w in likes.items() if w > 0}
+    item_owner = {p.sku: owner[p.sku] for spec in specs.values() for p in spec.products}
+    makers = {owner[p.id] for spec in specs.values() for p in spec.packaging if p.id in owner}
+    tracked = {owner[sku] for sku in liked if sku in item_owner} | makers
+    tiers = _tiers(request, specs, windows, item_owner, owner, weights, limits)
+    if not liked or tiers is None:
+        return None
+    spare = sum(t.slots * (t.most + t.box_maker) for t in tiers) - spread
+    lightest = min(weights.get(j, 10) for j in set(item_owner.values()) | makers)
+    if spare >= SPARE_PRODUCERS * lightest:
+        return None
+
+    places = _Places()
+    for t in tiers:
+        counts = [
+            _add_slot(
+                places, t, index, spare, liked, item_owner, owner, tracked, weights, needs, limits
+            )
+            for index in range(t.slots)
+        ]
+        for earlier, later in pairwise(counts):
+            places.model.add(earlier >= later)
+        places.model.add(cp_model.LinearExpr.sum(counts) == t.tier.parcels)
+    return _solve(places, liked, needs, stock, weights, spread, limits)
+
+
+def _tiers(
+    request: Request,
+    specs: Mapping[str, TierSpec],
+    windows: Mapping[str, Window],
+    item_owner: Mapping[str, str],
+    owner: Mapping[str, str],
+    weights: Mapping[str, int],
+    limits: Limits,
+) -> list[_Tier] | None:
+    tiers = []
+    for tier in request.tiers:
+        spec = specs[tier.name]
+        low = windows[tier.name].low
+        most = best_single(
+            spec, low, lambda model, c: sells_term(model, [c], item_owner, weights), limits
+        )
+        if most is None:
+            return None
+        box_maker = max(
+            (weights.get(owner[p.id], 10) for p in spec.packaging if p.id in owner), default=0
+        )
+        tiers.append(_Tier(tier, spec, low, most, box_maker))
+    return tiers
+
+
+def _add_slot(
+    places: _Places,
+    t: _Tier,
+    index: int,
+    spare: int,
+    liked: Mapping[str, int],
+    item_owner: Mapping[str, str],
+    owner: Mapping[str, str],
+    tracked: set[str],
+    weights: Mapping[str, int],
+    needs: Mapping[str, int],
+    limits: Limits,
+) -> cp_model.IntVar:
+    """One variant slot's variables and rows; returns its parcel count."""
+    model, spec, parcels = places.model, t.spec, t.tier.parcels
+    name = f"{t.tier.name}#{index}"
+    n = model.new_int_var(0, parcels, f"{name}:parcels")
+    used = model.new_bool_var(f"{name}:used")
+    model.add(n >= 1).only_enforce_if(used)
+    model.add(n == 0).only_enforce_if(~used)
+    producers = model.new_int_var(0, t.most, f"{name}:producers")
+    model.add(producers <= t.most * used)
+
+    liked_units: list[cp_model.LinearExprT] = []
+    present: dict[str, list[cp_model.IntVar]] = {}
+    for sku, weight in sorted(liked.items()):
+        if sku not in spec.max_same:
+            continue
+        steps = [model.new_bool_var(f"{name}:{sku}>{k}") for k in range(spec.max_same[sku])]
+        for higher, lower in pairwise(reversed(steps)):
+            model.add_implication(higher, lower)
+        for k, step in enumerate(steps):
+            units = model.new_int_var(0, parcels, f"{name}:{sku}:units>{k}")
+            model.add(units == n).only_enforce_if(step)
+            model.add(units == 0).only_enforce_if(~step)
+            places.units.setdefault(sku, []).append(units)
+            liked_units.append(weight * units)
+        present.setdefault(item_owner[sku], []).append(steps[0])
+    score = cp_model.LinearExpr.sum(liked_units)
+    *above, (_, lowest) = _liked_levels(t, spare, liked, item_owner, weights, limits)
+    if lowest is not None:
+        model.add(score <= lowest * n)
+    for level, best in above:
+        if best is not None:
+            reached = model.new_bool_var(f"{name}:producers>={level}")
+            model.add(producers <= level - 1).only_enforce_if(~reached)
+            model.add(score <= best * n).only_enforce_if(reached)
+
+    tracked_items = []
+    boxes = []
+    for j in sorted(tracked):
+        holds = model.new_bool_var(f"{name}:items:{j}")
+        for step in present.get(j, []):
+            model.add_implication(step, holds)
+        model.add(holds <= used)
+        tracked_items.append(weights.get(j, 10) * holds)
+        places.tracked_in.setdefault(j, []).append(holds)
+        if any(owner.get(p.id) == j for p in spec.packaging):
+            box = model.new_bool_var(f"{name}:box:{j}")
+            model.add(box <= used)
+            boxes.append(box)
+            places.tracked_in[j].append(box)
+    model.add(cp_model.LinearExpr.sum(boxes) <= 1)
+
+    alone = model.new_int_var(0, t.most, f"{name}:alone")
+    several = model.new_int_var(0, t.most, f"{name}:several")
+    steps_up: list[cp_model.LinearExprT] = []
+    previous = 0
+    for fewest, best in _alone_levels(t, item_owner, tracked, weights, needs, limits):
+        reach = model.new_bool_var(f"{name}:parcels>={fewest}")
+        model.add(n >= fewest).only_enforce_if(reach)
+        height = t.most if best is None else best
+        steps_up.append((height - previous) * reach)
+        previous = height
+    model.add(alone <= cp_model.LinearExpr.sum(steps_up))
+    model.add(alone + cp_model.LinearExpr.sum(tracked_items) + several <= producers)
+    places.alone.append(alone)
+    places.several.append(several)
+    return n
+
+
+def _liked_levels(
+    t: _Tier,
+    spare: int,
+    liked: Mapping[str, int],
+    item_owner: Mapping[str, str],
+    weights: Mapping[str, int],
+    limits: Limits,
+) -> list[tuple[int, int | None]]:
+    """(producers d, the best liked score of one parcel holding item producers
+    of weight d or more): at ``most``, and at the least the held spread
+    leaves a slot (``most - spare``), which every slot reaches: the last level
+    holds for every slot, the others once the slot reaches them."""
+
+    def score(_model: cp_model.CpModel, c: Composition) -> cp_model.LinearExprT:
+        skus = [sku for sku in liked if sku in c.qty]
+        return cp_model.LinearExpr.weighted_sum([c.qty[s] for s in skus], [liked[s] for s in skus])
+
+    def producers(model: cp_model.CpModel, c: Composition) -> cp_model.LinearExprT:
+        return sells_term(model, [c], item_owner, weights)
+
+    levels = sorted({t.most, max(0, t.most - spare)}, reverse=True)
+    return [(d, best_single(t.spec, t.low, score, limits, at_least=(producers, d))) for d in levels]
+
+
+def _alone_levels(
+    t: _Tier,
+    item_owner: Mapping[str, str],
+    tracked: set[str],
+    weights: Mapping[str, int],
+    needs: Mapping[str, int],
+    limits: Limits,
+) -> list[tuple[int, int | None]]:
+    """(parcels n, ``H(n)``) at every n where ``H`` may change, smallest first.
+
+    A good of need ``m`` counts at ``q`` units a parcel from ``n = ceil(m / q)``
+    parcels on; between two such n the goods that count stay the same.
+    """
+    goods = [p for p in t.spec.products if item_owner[p.sku] not in tracked]
+    sizes = {1}
+    for product in goods:
+        need = max(1, needs.get(product.sku, 1))
+        sizes |= {ceil(need / q) for q in range(1, t.spec.max_same[product.sku] + 1)}
+    levels = []
+    for size in sorted(s for s in sizes if s <= t.tier.parcels):
+
+        def counted(
+            model: cp_model.CpModel, c: Composition, size: int = size
+        ) -> cp_model.LinearExprT:
+            reaches: dict[str, list[cp_model.IntVar]] = {}
+            for product in goods:
+                fewest_units = ceil(max(1, needs.get(product.sku, 1)) / size)
+                if fewest_units <= t.spec.max_same[product.sku]:
+                    reaches.setdefault(item_owner[product.sku], []).append(
+                        c.steps[product.sku][fewest_units - 1]
+                    )
+            return weighted_sellers(model, reaches, weights)
+
+        levels.append((size, best_single(t.spec, t.low, counted, limits)))
+    return levels
+
+
+def _solve(
+    places: _Places,
+    liked: Mapping[str, int],
+    needs: Mapping[str, int],
+    stock: Mapping[str, int],
+    weights: Mapping[str, int],
+    spread: int,
+    limits: Limits,
+) -> int | None:
+    model = places.model
+    tracked_sell = []
+    for j, literals in sorted(places.tracked_in.items()):
+        sells = model.new_bool_var(f"sells:{j}")
+        model.add(sells <= cp_model.LinearExpr.sum(literals))
+        tracked_sell.append(weights.get(j, 10) * sells)
+    several = cp_model.LinearExpr.sum(places.several)
+    shared = model.new_int_var(0, sum(weights.values()), "several-slot producers")
+    model.add(2 * shared <= several)
+    model.add(
+        cp_model.LinearExpr.sum(tracked_sell) + cp_model.LinearExpr.sum(places.alone) + shared
+        >= spread
+    )
+    score = []
+    for sku, parts in sorted(places.units.items()):
+        total = cp_model.LinearExpr.sum(parts)
+        model.add(total <= stock[sku])
+        need = needs.get(sku, 1)
+        if need > 1:
+            used = model.new_bool_var(f"used:{sku}")
+            model.add(total >= need).only_enforce_if(used)
+            model.add(total == 0).only_enforce_if(~used)
+        score.append(liked[sku] * total)
+    model.maximize(cp_model.LinearExpr.sum(score))
+    solver = parameters(replace(limits, work_per_stage=PLACES_WORK))
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None  # infeasible cannot be: the answer held maps onto the model
+    return floor(solver.best_objective_bound + 1e-6)
+
+
+__all__ = ["PLACES_WORK", "SPARE_PRODUCERS", "places_bound"]
