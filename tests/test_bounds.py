@@ -158,12 +158,12 @@ def test_places_bound_is_at_least_every_quote_s_liked_score_with_the_spread_held
     case: tuple[Catalog, Request], data: st.DataObject
 ) -> None:
     """Brute force over every valid quote whose spread reaches the held level
-    never scores more liked units than the places bound, built whatever the
-    places to spare (the gate lifted), at the best spread and one producer below."""
+    never scores more (likes and dislikes) than the places bound, built whatever
+    the places to spare (the gate lifted), at the best spread and one producer below."""
     catalog, request = case
     skus = [p.sku for p in catalog.products]
     chosen = data.draw(st.lists(st.sampled_from(skus), min_size=1, max_size=2, unique=True))
-    likes = {sku: data.draw(st.integers(1, 3)) for sku in chosen}
+    likes = {sku: data.draw(st.sampled_from([-2, -1, 1, 2, 3])) for sku in chosen}
     most = best_spread(catalog, request)
     if most is None:
         return

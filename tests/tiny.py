@@ -222,8 +222,9 @@ def best_spread(catalog: Catalog, request: Request) -> int | None:
 def best_liked(
     catalog: Catalog, request: Request, likes: dict[str, int], spread: int
 ) -> int | None:
-    """The highest liked score (likes x units) over every valid quote whose producers
-    (10 each) reach ``spread``, or None when no valid quote does."""
+    """The highest preference score (likes x units, a like may be negative) over
+    every valid quote whose producers (10 each) reach ``spread``, or None when no
+    valid quote does."""
     owner = {p.sku: p.producer_id for p in catalog.products}
     owner.update({p.id: p.producer_id for p in catalog.packaging if p.producer_id})
     unreached = -(10**9)

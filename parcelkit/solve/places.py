@@ -48,7 +48,7 @@ from ortools.sat.python import cp_model
 
 from parcelkit.models import Request, Tier
 from parcelkit.solve.bounds import best_single
-from parcelkit.solve.objectives import sells_term, weighted_sellers
+from parcelkit.solve.objectives import parcel_preference, sells_term, weighted_sellers
 from parcelkit.solve.parcel import Composition, TierSpec
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits, parameters
@@ -87,6 +87,7 @@ class _Places:
 
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     alone: list[cp_model.IntVar] = field(default_factory=list)
+    scores: list[cp_model.LinearExprT] = field(default_factory=list)
     several: list[cp_model.IntVar] = field(default_factory=list)
     tracked_in: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
     units: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
@@ -104,20 +105,21 @@ def places_bound(
     spread: int,
     limits: Limits,
 ) -> int | None:
-    """A bound on the liked units' score of any quote whose spread is at least
+    """A bound on the preference score of any quote whose spread is at least
     ``spread``; None when it is not built (places to spare) or not proven.
 
     ``needs`` gives the units a sku needs over the quote once used (its
     min_order less what is already ordered), ``stock`` the units left.
-    Disliked goods are left out: the bound is on the liked part of the score,
-    and so on the whole.
+    Liked goods are modelled unit by unit; disliked ones only through the
+    per-parcel levels (a parcel holding that many producers may have to hold
+    some), so a slot scores at most its liked units and at most its level.
     """
     liked = {sku: w for sku, w in likes.items() if w > 0}
     item_owner = {p.sku: owner[p.sku] for spec in specs.values() for p in spec.products}
     makers = {owner[p.id] for spec in specs.values() for p in spec.packaging if p.id in owner}
     tracked = {owner[sku] for sku in liked if sku in item_owner} | makers
     tiers = _tiers(request, specs, windows, item_owner, owner, weights, limits)
-    if not liked or tiers is None:
+    if not likes or tiers is None:
         return None
     spare = sum(t.slots * (t.most + t.box_maker) for t in tiers) - spread
     lightest = min(weights.get(j, 10) for j in set(item_owner.values()) | makers)
@@ -128,14 +130,14 @@ def places_bound(
     for t in tiers:
         counts = [
             _add_slot(
-                places, t, index, spare, liked, item_owner, owner, tracked, weights, needs, limits
+                places, t, index, spare, likes, item_owner, owner, tracked, weights, needs, limits
             )
             for index in range(t.slots)
         ]
         for earlier, later in pairwise(counts):
             places.model.add(earlier >= later)
         places.model.add(cp_model.LinearExpr.sum(counts) == t.tier.parcels)
-    return _solve(places, liked, needs, stock, weights, spread, limits)
+    return _solve(places, needs, stock, weights, spread, limits)
 
 
 def _tiers(
@@ -168,7 +170,7 @@ def _add_slot(
     t: _Tier,
     index: int,
     spare: int,
-    liked: Mapping[str, int],
+    likes: Mapping[str, int],
     item_owner: Mapping[str, str],
     owner: Mapping[str, str],
     tracked: set[str],
@@ -188,8 +190,8 @@ def _add_slot(
 
     liked_units: list[cp_model.LinearExprT] = []
     present: dict[str, list[cp_model.IntVar]] = {}
-    for sku, weight in sorted(liked.items()):
-        if sku not in spec.max_same:
+    for sku, weight in sorted(likes.items()):
+        if weight <= 0 or sku not in spec.max_same:
             continue
         steps = [model.new_bool_var(f"{name}:{sku}>{k}") for k in range(spec.max_same[sku])]
         for higher, lower in pairwise(reversed(steps)):
@@ -201,8 +203,13 @@ def _add_slot(
             places.units.setdefault(sku, []).append(units)
             liked_units.append(weight * units)
         present.setdefault(item_owner[sku], []).append(steps[0])
-    score = cp_model.LinearExpr.sum(liked_units)
-    *above, (_, lowest) = _liked_levels(t, spare, liked, item_owner, weights, limits)
+    # what the slot's parcels score in all: their liked units less their disliked ones
+    disliked_most = sum(-w * spec.max_same.get(sku, 0) for sku, w in likes.items() if w < 0)
+    disliked = model.new_int_var(0, disliked_most * parcels, f"{name}:disliked")
+    model.add(disliked <= disliked_most * n)
+    score = cp_model.LinearExpr.sum(liked_units) - disliked
+    places.scores.append(score)
+    *above, (_, lowest) = _score_levels(t, spare, likes, item_owner, weights, limits)
     if lowest is not None:
         model.add(score <= lowest * n)
     for level, best in above:
@@ -244,22 +251,21 @@ def _add_slot(
     return n
 
 
-def _liked_levels(
+def _score_levels(
     t: _Tier,
     spare: int,
-    liked: Mapping[str, int],
+    likes: Mapping[str, int],
     item_owner: Mapping[str, str],
     weights: Mapping[str, int],
     limits: Limits,
 ) -> list[tuple[int, int | None]]:
-    """(producers d, the best liked score of one parcel holding item producers
-    of weight d or more): at ``most``, and at the least the held spread
+    """(producers d, the best preference score of one parcel holding item
+    producers of weight d or more): at ``most``, and at the least the held spread
     leaves a slot (``most - spare``), which every slot reaches: the last level
     holds for every slot, the others once the slot reaches them."""
 
     def score(_model: cp_model.CpModel, c: Composition) -> cp_model.LinearExprT:
-        skus = [sku for sku in liked if sku in c.qty]
-        return cp_model.LinearExpr.weighted_sum([c.qty[s] for s in skus], [liked[s] for s in skus])
+        return parcel_preference(c, likes)
 
     def producers(model: cp_model.CpModel, c: Composition) -> cp_model.LinearExprT:
         return sells_term(model, [c], item_owner, weights)
@@ -307,7 +313,6 @@ def _alone_levels(
 
 def _solve(
     places: _Places,
-    liked: Mapping[str, int],
     needs: Mapping[str, int],
     stock: Mapping[str, int],
     weights: Mapping[str, int],
@@ -327,7 +332,6 @@ def _solve(
         cp_model.LinearExpr.sum(tracked_sell) + cp_model.LinearExpr.sum(places.alone) + shared
         >= spread
     )
-    score = []
     for sku, parts in sorted(places.units.items()):
         total = cp_model.LinearExpr.sum(parts)
         model.add(total <= stock[sku])
@@ -336,8 +340,7 @@ def _solve(
             used = model.new_bool_var(f"used:{sku}")
             model.add(total >= need).only_enforce_if(used)
             model.add(total == 0).only_enforce_if(~used)
-        score.append(liked[sku] * total)
-    model.maximize(cp_model.LinearExpr.sum(score))
+    model.maximize(cp_model.LinearExpr.sum(places.scores))
     solver = parameters(replace(limits, work_per_stage=PLACES_WORK))
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # infeasible cannot be: the answer held maps onto the model
