@@ -133,10 +133,15 @@ def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
     assert best_spread(catalog, request) == 20
 
 
-def _places(catalog: Catalog, request: Request, likes: dict[str, int], spread: int) -> int | None:
-    """`places_bound` over the tiers' whole price windows, with ``spread`` held."""
+def _places(
+    catalog: Catalog, request: Request, likes: dict[str, int], spread: int, low: int | None = None
+) -> int | None:
+    """`places_bound` with ``spread`` held, over the tiers' whole price windows
+    or from ``low`` up."""
     specs = request_specs(catalog, request, available_stock(catalog, None), {})
-    windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
+    windows = {
+        name: Window(s.price_low if low is None else low, s.price_high) for name, s in specs.items()
+    }
     needs = {p.sku: p.min_order for p in catalog.products}
     return places.places_bound(
         request,
@@ -187,23 +192,9 @@ def test_places_bound_sees_a_liked_good_cost_a_producer() -> None:
     fits: bound 0, where one parcel alone could score 4 (280 in all)."""
     catalog = karawang_catalog()
     request = next(r for r in karawang_requests() if r.id == "REQ-0002")
-    specs = request_specs(catalog, request, available_stock(catalog, None), {})
-    windows = {name: Window(495_000, s.price_high) for name, s in specs.items()}
-    likes = {"KRW-037-01": 2}
 
     def bound(spread: int) -> int | None:
-        return places.places_bound(
-            request,
-            specs,
-            windows,
-            owners(catalog),
-            producer_weights(catalog, None),
-            likes,
-            {p.sku: p.min_order for p in catalog.products},
-            available_stock(catalog, None),
-            spread,
-            _limits(),
-        )
+        return _places(catalog, request, {"KRW-037-01": 2}, spread, low=495_000)
 
     assert bound(160) == 0
     # with one producer to spare the snack fits again

@@ -67,6 +67,22 @@ with three or more spare."""
 
 
 @dataclass(frozen=True)
+class _Goods:
+    """Who owns what, and what the model counts: the inputs every part shares."""
+
+    owner: Mapping[str, str]
+    """sku or packaging id -> the producer whose revenue it is."""
+    item_owner: Mapping[str, str]
+    """sku -> producer, for the products the tiers may use."""
+    tracked: frozenset[str]
+    """Producers modelled one by one: those of liked goods and the box makers."""
+    weights: Mapping[str, int]
+    likes: Mapping[str, int]
+    needs: Mapping[str, int]
+    limits: Limits
+
+
+@dataclass(frozen=True)
 class _Tier:
     """What the places model needs of one tier."""
 
@@ -116,72 +132,50 @@ def places_bound(
     per-parcel levels (a parcel holding that many producers may have to hold
     some), so a slot scores at most its liked units and at most its level.
     """
-    liked = {sku: w for sku, w in likes.items() if w > 0}
     item_owner = {p.sku: owner[p.sku] for spec in specs.values() for p in spec.products}
     makers = {owner[p.id] for spec in specs.values() for p in spec.packaging if p.id in owner}
-    tracked = {owner[sku] for sku in liked if sku in item_owner} | makers
-    tiers = _tiers(request, specs, windows, item_owner, owner, weights, limits)
-    if not likes or tiers is None:
+    liked_by = {item_owner[sku] for sku, w in likes.items() if w > 0 and sku in item_owner}
+    goods = _Goods(owner, item_owner, frozenset(liked_by | makers), weights, likes, needs, limits)
+    if not likes:
         return None
-    spare = sum(t.slots * (t.most + t.box_maker) for t in tiers) - spread
+    tiers = [_tier(goods, tier, specs[tier.name], windows[tier.name]) for tier in request.tiers]
+    known = [t for t in tiers if t is not None]
+    if len(known) < len(tiers):
+        return None
+    spare = sum(t.slots * (t.most + t.box_maker) for t in known) - spread
     lightest = min(weights.get(j, 10) for j in set(item_owner.values()) | makers)
     if spare >= SPARE_PRODUCERS * lightest:
         return None
 
     places = _Places()
-    for t in tiers:
-        counts = [
-            _add_slot(
-                places, t, index, spare, likes, item_owner, owner, tracked, weights, needs, limits
-            )
-            for index in range(t.slots)
-        ]
+    for t in known:
+        counts = [_add_slot(places, goods, t, index, spare) for index in range(t.slots)]
         for earlier, later in pairwise(counts):
             places.model.add(earlier >= later)
         places.model.add(cp_model.LinearExpr.sum(counts) == t.tier.parcels)
-    return _solve(places, needs, stock, weights, spread, limits)
+    return _solve(places, goods, stock, spread)
 
 
-def _tiers(
-    request: Request,
-    specs: Mapping[str, TierSpec],
-    windows: Mapping[str, Window],
-    item_owner: Mapping[str, str],
-    owner: Mapping[str, str],
-    weights: Mapping[str, int],
-    limits: Limits,
-) -> list[_Tier] | None:
-    tiers = []
-    for tier in request.tiers:
-        spec = specs[tier.name]
-        low = windows[tier.name].low
-        most = best_single(
-            spec, low, lambda model, c: sells_term(model, [c], item_owner, weights), limits
-        )
-        if most is None:
-            return None
-        box_maker = max(
-            (weights.get(owner[p.id], 10) for p in spec.packaging if p.id in owner), default=0
-        )
-        tiers.append(_Tier(tier, spec, low, most, box_maker))
-    return tiers
+def _tier(goods: _Goods, tier: Tier, spec: TierSpec, window: Window) -> _Tier | None:
+    """A tier's numbers for the model; None when its best parcel is not proven."""
+    most = best_single(
+        spec,
+        window.low,
+        lambda model, c: sells_term(model, [c], goods.item_owner, goods.weights),
+        goods.limits,
+    )
+    if most is None:
+        return None
+    box_maker = max(
+        (goods.weights.get(goods.owner[p.id], 10) for p in spec.packaging if p.id in goods.owner),
+        default=0,
+    )
+    return _Tier(tier, spec, window.low, most, box_maker)
 
 
-def _add_slot(
-    places: _Places,
-    t: _Tier,
-    index: int,
-    spare: int,
-    likes: Mapping[str, int],
-    item_owner: Mapping[str, str],
-    owner: Mapping[str, str],
-    tracked: set[str],
-    weights: Mapping[str, int],
-    needs: Mapping[str, int],
-    limits: Limits,
-) -> cp_model.IntVar:
+def _add_slot(places: _Places, goods: _Goods, t: _Tier, index: int, spare: int) -> cp_model.IntVar:
     """One variant slot's variables and rows; returns its parcel count."""
-    model, spec, parcels = places.model, t.spec, t.tier.parcels
+    model, parcels = places.model, t.tier.parcels
     name = f"{t.tier.name}#{index}"
     n = model.new_int_var(0, parcels, f"{name}:parcels")
     used = model.new_bool_var(f"{name}:used")
@@ -190,28 +184,60 @@ def _add_slot(
     producers = model.new_int_var(0, t.most, f"{name}:producers")
     model.add(producers <= t.most * used)
 
+    present = _add_score(places, goods, t, name, n, producers, spare)
+    tracked_items = _add_tracked(places, goods, t, name, used, present)
+
+    alone = model.new_int_var(0, t.most, f"{name}:alone")
+    several = model.new_int_var(0, t.most, f"{name}:several")
+    steps_up: list[cp_model.LinearExprT] = []
+    previous = 0
+    for fewest, best in _alone_levels(goods, t):
+        reach = model.new_bool_var(f"{name}:parcels>={fewest}")
+        model.add(n >= fewest).only_enforce_if(reach)
+        height = t.most if best is None else best
+        steps_up.append((height - previous) * reach)
+        previous = height
+    model.add(alone <= cp_model.LinearExpr.sum(steps_up))
+    model.add(alone + tracked_items + several <= producers)
+    places.alone.append(alone)
+    places.several.append(several)
+    return n
+
+
+def _add_score(
+    places: _Places,
+    goods: _Goods,
+    t: _Tier,
+    name: str,
+    n: cp_model.IntVar,
+    producers: cp_model.IntVar,
+    spare: int,
+) -> dict[str, list[cp_model.IntVar]]:
+    """The slot's liked units and score, capped by the per-parcel levels; returns
+    producer -> the literals "the slot holds one of its liked goods"."""
+    model, spec = places.model, t.spec
     liked_units: list[cp_model.LinearExprT] = []
     present: dict[str, list[cp_model.IntVar]] = {}
-    for sku, weight in sorted(likes.items()):
+    for sku, weight in sorted(goods.likes.items()):
         if weight <= 0 or sku not in spec.max_same:
             continue
         steps = [model.new_bool_var(f"{name}:{sku}>{k}") for k in range(spec.max_same[sku])]
         for higher, lower in pairwise(reversed(steps)):
             model.add_implication(higher, lower)
         for k, step in enumerate(steps):
-            units = model.new_int_var(0, parcels, f"{name}:{sku}:units>{k}")
+            units = model.new_int_var(0, t.tier.parcels, f"{name}:{sku}:units>{k}")
             model.add(units == n).only_enforce_if(step)
             model.add(units == 0).only_enforce_if(~step)
             places.units.setdefault(sku, []).append(units)
             liked_units.append(weight * units)
-        present.setdefault(item_owner[sku], []).append(steps[0])
+        present.setdefault(goods.item_owner[sku], []).append(steps[0])
     # what the slot's parcels score in all: their liked units less their disliked ones
-    disliked_most = sum(-w * spec.max_same.get(sku, 0) for sku, w in likes.items() if w < 0)
-    disliked = model.new_int_var(0, disliked_most * parcels, f"{name}:disliked")
+    disliked_most = sum(-w * spec.max_same.get(sku, 0) for sku, w in goods.likes.items() if w < 0)
+    disliked = model.new_int_var(0, disliked_most * t.tier.parcels, f"{name}:disliked")
     model.add(disliked <= disliked_most * n)
     score = cp_model.LinearExpr.sum(liked_units) - disliked
     places.scores.append(score)
-    *above, (_, lowest) = _score_levels(t, spare, likes, item_owner, weights, limits)
+    *above, (_, lowest) = _score_levels(goods, t, spare)
     if lowest is not None:
         model.add(score <= lowest * n)
     for level, best in above:
@@ -219,80 +245,67 @@ def _add_slot(
             reached = model.new_bool_var(f"{name}:producers>={level}")
             model.add(producers <= level - 1).only_enforce_if(~reached)
             model.add(score <= best * n).only_enforce_if(reached)
+    return present
 
+
+def _add_tracked(
+    places: _Places,
+    goods: _Goods,
+    t: _Tier,
+    name: str,
+    used: cp_model.IntVar,
+    present: Mapping[str, list[cp_model.IntVar]],
+) -> cp_model.LinearExpr:
+    """Whether each tracked producer has items in the slot, and which maker's box
+    it holds (one at most); returns the weight of the tracked item producers."""
+    model = places.model
     tracked_items = []
     boxes = []
-    for j in sorted(tracked):
+    for j in sorted(goods.tracked):
         holds = model.new_bool_var(f"{name}:items:{j}")
         for step in present.get(j, []):
             model.add_implication(step, holds)
         model.add(holds <= used)
-        tracked_items.append(weights.get(j, 10) * holds)
+        tracked_items.append(goods.weights.get(j, 10) * holds)
         places.tracked_in.setdefault(j, []).append(holds)
-        if any(owner.get(p.id) == j for p in spec.packaging):
+        if any(goods.owner.get(p.id) == j for p in t.spec.packaging):
             box = model.new_bool_var(f"{name}:box:{j}")
             model.add(box <= used)
             boxes.append(box)
             places.tracked_in[j].append(box)
     model.add(cp_model.LinearExpr.sum(boxes) <= 1)
-
-    alone = model.new_int_var(0, t.most, f"{name}:alone")
-    several = model.new_int_var(0, t.most, f"{name}:several")
-    steps_up: list[cp_model.LinearExprT] = []
-    previous = 0
-    for fewest, best in _alone_levels(t, item_owner, tracked, weights, needs, limits):
-        reach = model.new_bool_var(f"{name}:parcels>={fewest}")
-        model.add(n >= fewest).only_enforce_if(reach)
-        height = t.most if best is None else best
-        steps_up.append((height - previous) * reach)
-        previous = height
-    model.add(alone <= cp_model.LinearExpr.sum(steps_up))
-    model.add(alone + cp_model.LinearExpr.sum(tracked_items) + several <= producers)
-    places.alone.append(alone)
-    places.several.append(several)
-    return n
+    return cp_model.LinearExpr.sum(tracked_items)
 
 
-def _score_levels(
-    t: _Tier,
-    spare: int,
-    likes: Mapping[str, int],
-    item_owner: Mapping[str, str],
-    weights: Mapping[str, int],
-    limits: Limits,
-) -> list[tuple[int, int | None]]:
+def _score_levels(goods: _Goods, t: _Tier, spare: int) -> list[tuple[int, int | None]]:
     """(producers d, the best preference score of one parcel holding item
     producers of weight d or more): at ``most``, and at the least the held spread
     leaves a slot (``most - spare``), which every slot reaches: the last level
     holds for every slot, the others once the slot reaches them."""
 
     def score(_model: cp_model.CpModel, c: Composition) -> cp_model.LinearExprT:
-        return parcel_preference(c, likes)
+        return parcel_preference(c, goods.likes)
 
     def producers(model: cp_model.CpModel, c: Composition) -> cp_model.LinearExprT:
-        return sells_term(model, [c], item_owner, weights)
+        return sells_term(model, [c], goods.item_owner, goods.weights)
 
     levels = sorted({t.most, max(0, t.most - spare)}, reverse=True)
-    return [(d, best_single(t.spec, t.low, score, limits, at_least=(producers, d))) for d in levels]
+    return [
+        (d, best_single(t.spec, t.low, score, goods.limits, at_least=(producers, d)))
+        for d in levels
+    ]
 
 
-def _alone_levels(
-    t: _Tier,
-    item_owner: Mapping[str, str],
-    tracked: set[str],
-    weights: Mapping[str, int],
-    needs: Mapping[str, int],
-    limits: Limits,
-) -> list[tuple[int, int | None]]:
+def _alone_levels(goods: _Goods, t: _Tier) -> list[tuple[int, int | None]]:
     """(parcels n, ``H(n)``) at every n where ``H`` may change, smallest first.
 
     A good of need ``m`` counts at ``q`` units a parcel from ``n = ceil(m / q)``
     parcels on; between two such n the goods that count stay the same.
     """
-    goods = [p for p in t.spec.products if item_owner[p.sku] not in tracked]
+    others = [p for p in t.spec.products if goods.item_owner[p.sku] not in goods.tracked]
     sizes = {1}
-    for product in goods:
-        need = max(1, needs.get(product.sku, 1))
+    for product in others:
+        need = max(1, goods.needs.get(product.sku, 1))
         sizes |= {ceil(need / q) for q in range(1, t.spec.max_same[product.sku] + 1)}
     levels = []
     for size in sorted(s for s in sizes if s <= t.tier.parcels):
@@ -301,34 +314,29 @@ def _alone_levels(
             model: cp_model.CpModel, c: Composition, size: int = size
         ) -> cp_model.LinearExprT:
             reaches: dict[str, list[cp_model.IntVar]] = {}
-            for product in goods:
-                fewest_units = ceil(max(1, needs.get(product.sku, 1)) / size)
+            for product in others:
+                fewest_units = ceil(max(1, goods.needs.get(product.sku, 1)) / size)
                 if fewest_units <= t.spec.max_same[product.sku]:
-                    reaches.setdefault(item_owner[product.sku], []).append(
+                    reaches.setdefault(goods.item_owner[product.sku], []).append(
                         c.steps[product.sku][fewest_units - 1]
                     )
-            return weighted_sellers(model, reaches, weights)
+            return weighted_sellers(model, reaches, goods.weights)
 
-        levels.append((size, best_single(t.spec, t.low, counted, limits)))
+        levels.append((size, best_single(t.spec, t.low, counted, goods.limits)))
     return levels
 
 
-def _solve(
-    places: _Places,
-    needs: Mapping[str, int],
-    stock: Mapping[str, int],
-    weights: Mapping[str, int],
-    spread: int,
-    limits: Limits,
-) -> int | None:
+def _solve(places: _Places, goods: _Goods, stock: Mapping[str, int], spread: int) -> int | None:
+    """Hold the spread, keep the liked goods within stock and min_order, and
+    bound the score; None when CP-SAT finds no bound."""
     model = places.model
     tracked_sell = []
     for j, literals in sorted(places.tracked_in.items()):
         sells = model.new_bool_var(f"sells:{j}")
         model.add(sells <= cp_model.LinearExpr.sum(literals))
-        tracked_sell.append(weights.get(j, 10) * sells)
+        tracked_sell.append(goods.weights.get(j, 10) * sells)
     several = cp_model.LinearExpr.sum(places.several)
-    shared = model.new_int_var(0, sum(weights.values()), "several-slot producers")
+    shared = model.new_int_var(0, sum(goods.weights.values()), "several-slot producers")
     model.add(2 * shared <= several)
     model.add(
         cp_model.LinearExpr.sum(tracked_sell) + cp_model.LinearExpr.sum(places.alone) + shared
@@ -337,13 +345,13 @@ def _solve(
     for sku, parts in sorted(places.units.items()):
         total = cp_model.LinearExpr.sum(parts)
         model.add(total <= stock[sku])
-        need = needs.get(sku, 1)
+        need = goods.needs.get(sku, 1)
         if need > 1:
             used = model.new_bool_var(f"used:{sku}")
             model.add(total >= need).only_enforce_if(used)
             model.add(total == 0).only_enforce_if(~used)
     model.maximize(cp_model.LinearExpr.sum(places.scores))
-    solver = parameters(replace(limits, work_per_stage=PLACES_WORK))
+    solver = parameters(replace(goods.limits, work_per_stage=PLACES_WORK))
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # infeasible cannot be: the answer held maps onto the model
     return floor(solver.best_objective_bound + 1e-6)
