@@ -92,6 +92,25 @@ def test_preferences_proven_once_the_spread_fills_every_place(request_id: str) -
     assert per_parcel.status == Status.FEASIBLE
 
 
+def test_a_small_tier_s_goods_are_lifted_by_the_large_tier() -> None:
+    """REQ-0042: 5 manager parcels need dates and cookies whose min_order only
+    the 105 staff parcels can reach, so neither filling the tiers one after the
+    other nor a one-variant quote gives a start. The lifted start (the managers'
+    parcel first, the staff tier solved to lift what it leaves short) reaches
+    the best-parcel bound, Rp26.000.000; without it the search stops below."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0042")
+    module = importlib.import_module("parcelkit.solve.quote")
+    lifted = quote(catalog, request)
+    value = lifted.solver.stages[0]
+    assert value.name == "value"
+    assert value.objective == value.bound == 26_000_000
+    assert check_quote(catalog, request, lifted) == []
+    with patch.object(module, "LIFTED_START", False):
+        searched = quote(catalog, request)
+    assert searched.total is not None and searched.total < 26_000_000
+
+
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:
     """With value as the only term, an optimal quote's total equals its stage bound."""
     catalog, requests = example

@@ -130,3 +130,37 @@ def test_alone_counts_the_cheapest_producers_each_variant_can_sell_for() -> None
     assert single._alone([5, 1], goods, 15_000, 10) == 2
     assert single._alone([5, 1], goods, 25_000, 1) == 2
     assert single._alone([1, 1], goods, 25_000, 10) == 1
+
+
+def test_fewest_short_parcel_leaves_fewest_goods_for_others_to_lift() -> None:
+    """Two parcels, one item each, at Rp54.000 to Rp55.000 with the box: a good
+    of min_order 10 (SHORT) cannot reach it in two parcels, a slightly cheaper
+    one of min_order 1 can. The parcel takes the one that needs no lifting,
+    not the priciest; when only the short one reaches the window, that."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(2))
+    products = (
+        snack("SHORT", "P0", 50_000, stock=100, min_order=10),
+        snack("FINE", "P1", 49_000, stock=100),
+        snack("CHEAP", "P1", 20_000, stock=100),
+    )
+    box = Packaging(
+        id="BOX", name="Kotak", price=5_000, capacity_ml=1_000, max_weight_g=1_000, stock=10
+    )
+    catalog = Catalog(producers=producers, products=products, packaging=(box,))
+    tier = Tier(name="manager", parcels=2, budget=55_000)
+    rules = Rules(min_items=1, max_items=1, min_budget_use="0.3")
+    request = Request(id="REQ-L", company="PT Uji", tiers=(tier,), rules=rules)
+    stock = available_stock(catalog, None)
+    spec = tier_spec(catalog, request, tier, stock)
+    ledger = Ledger(dict(stock), {p.sku: p.min_order for p in catalog.products})
+    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
+    assert single.fewest_short_parcel(spec, 2, Window(54_000, 55_000), ledger, limits) == (
+        "BOX",
+        {"FINE": 1},
+    )
+    no_fine = catalog.model_copy(update={"products": products[::2]})
+    spec = tier_spec(no_fine, request, tier, available_stock(no_fine, None))
+    assert single.fewest_short_parcel(spec, 2, Window(54_000, 55_000), ledger, limits) == (
+        "BOX",
+        {"SHORT": 1},
+    )

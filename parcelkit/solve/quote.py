@@ -71,6 +71,7 @@ from parcelkit.solve.single import (
     Window,
     best_parcel,
     contents_of,
+    fewest_short_parcel,
     fill_tier,
     top_window,
 )
@@ -171,6 +172,17 @@ spread is held (`parcelkit.solve.places`). On the latency benchmark's 26
 quotes with preferences it proves REQ-0002, REQ-0047 and REQ-0051 optimal
 (with `PREFERENCE_ROUNDS` REQ-0009 and REQ-0025 too), where the per-parcel
 bound left them 24 to 100 % away; it runs beside the stage's candidate."""
+
+LIFTED_START = True
+"""Whether the value stage's candidate, when neither the tiers filled one after
+another nor a one-variant quote serve, lifts the unfilled tiers' goods with
+the other tiers (`_lifted_start`)."""
+
+LIFT_WORK = 1.0
+"""Deterministic seconds for `_lifted_start`'s model of the tiers that lift the
+others' goods. On REQ-0042 (105 staff parcels lifting 5 managers' goods) it
+reached Rp24.692.500 with 0.4, Rp25.930.000 with 1.0 and Rp25.993.000 with
+2.0, against a bound of Rp26.000.000 (0.74, 1.88 and 3.78 s)."""
 
 BACKGROUND_THREADS = 2
 """Threads for the work `quote` runs beside its main line (see `_staged`); with
@@ -495,11 +507,88 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
 
 def _value_start(run: _Run, best_price: Mapping[str, int]) -> dict[str, Fill]:
     """The value stage's candidate: every tier filled near its best parcel, or, when
-    the tiers cannot be filled one after another, the best one-variant quote."""
+    the tiers cannot be filled one after another, the best one-variant quote,
+    or else the tiers left unfilled lifted by the others (`_lifted_start`)."""
     tops = {name: top_window(run.specs[name], price) for name, price in best_price.items()}
     fills = _fills(run, tops, Aims())
     if len(fills) < len(run.request.tiers):
-        fills = _one_variant_start(run, best_price) or fills
+        missing = [t.name for t in run.request.tiers if t.name not in fills and t.name in tops]
+        fills = (
+            _one_variant_start(run, best_price)
+            or (LIFTED_START and _lifted_start(run, best_price, tops, missing))
+            or fills
+        )
+    return fills
+
+
+def _lifted_start(
+    run: _Run,
+    best_price: Mapping[str, int],
+    tops: Mapping[str, Window],
+    missing: Sequence[str],
+) -> dict[str, Fill]:
+    """A candidate for tiers that cannot be filled on their own; {} if none.
+
+    A small tier (REQ-0042: 5 manager parcels beside 105 staff ones) may need
+    goods whose min_order only the other tiers' parcels can reach. Each tier in
+    ``missing`` gets one variant, the parcel that leaves the fewest goods short
+    (`fewest_short_parcel`), the priciest of those; the other tiers are then
+    solved together as a quote model of their own that must lift those goods
+    to their min_order, with `LIFT_WORK`. The parcel is sought at the tier's
+    best price first; when the others cannot lift what it leaves short,
+    anywhere in its top window (fewer goods short, a lower price).
+    """
+    for at_best in (True, False):
+        windows = {
+            name: Window(best_price[name], tops[name].high) if at_best else tops[name]
+            for name in missing
+        }
+        fills = _lifted(run, best_price, windows)
+        if fills:
+            return fills
+    return {}
+
+
+def _lifted(
+    run: _Run, best_price: Mapping[str, int], windows: Mapping[str, Window]
+) -> dict[str, Fill]:
+    """`_lifted_start` for one choice of windows for the tiers in ``windows``."""
+    catalog, request = run.catalog, run.request
+    owner = owners(catalog)
+    ledger = run.shelf.ledger()
+    fills: dict[str, Fill] = {}
+    for tier in request.tiers:
+        if tier.name in windows:
+            parcel = fewest_short_parcel(
+                run.specs[tier.name], tier.parcels, windows[tier.name], ledger, run.limits
+            )
+            if parcel is None:
+                return {}
+            ledger.take(parcel, tier.parcels, owner)
+            fills[tier.name] = [(parcel, tier.parcels)]
+    others = request.model_copy(
+        update={"tiers": tuple(t for t in request.tiers if t.name not in fills)}
+    )
+    if not others.tiers:
+        return fills
+    booked = {key: run.available[key] - units for key, units in ledger.left.items()}
+    ordered = {sku: run.ordered.get(sku, 0) + booked.get(sku, 0) for sku in ledger.short}
+    specs = request_specs(catalog, others, ledger.left, ordered)
+    qm = build_quote_model(catalog, others, specs, ledger.left, ordered, best_price)
+    for sku in sorted(ledger.owed):
+        if sku not in qm.total_units:
+            return {}
+        qm.model.add(qm.total_units[sku] >= ledger.short[sku])
+    qm.model.maximize(qm.value())
+    solver = parameters(replace(run.limits, work_per_stage=LIFT_WORK))
+    if solver.solve(qm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return {}
+    for slots in qm.tiers:
+        fills[slots.tier.name] = [
+            (contents_of(solver, slot.packaging, slot.qty), int(solver.value(count)))
+            for slot, count in zip(slots.slots, slots.counts, strict=True)
+            if solver.value(count) > 0
+        ]
     return fills
 
 

@@ -361,6 +361,38 @@ def _best_share(
     return contents, int(solver.value(composition.price))
 
 
+def fewest_short_parcel(
+    spec: TierSpec, count: int, window: Window, ledger: Ledger, limits: Limits
+) -> ParcelContents | None:
+    """For ``count`` parcels of the stock left, the parcel in ``window`` that leaves
+    the fewest goods short of their min_order, the priciest of those.
+
+    A good is short when ``count`` parcels at its most units cannot meet what
+    it still needs (the ledger's ``short``): other tiers must then lift it.
+    None when no parcel fits.
+    """
+    left = ledger.left
+    max_same = {sku: min(most, left[sku] // count) for sku, most in spec.max_same.items()}
+    boxes = tuple(p for p in spec.packaging if left[p.id] >= count)
+    if not boxes:
+        return None
+    narrowed = replace(spec, max_same=max_same, packaging=boxes)
+    model = cp_model.CpModel()
+    composition = add_composition(model, narrowed, "lift")
+    model.add(composition.price >= window.low)
+    model.add(composition.price <= window.high)
+    short = [
+        chain[0]
+        for sku, chain in composition.steps.items()
+        if chain and ledger.short.get(sku, 0) > count * len(chain)
+    ]
+    model.maximize(composition.price - (window.high + 1) * cp_model.LinearExpr.sum(short))
+    solver = parameters(limits)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return contents_of(solver, composition.packaging, composition.qty)
+
+
 def _meet_min_order(
     model: cp_model.CpModel, chain: list[cp_model.IntVar], per_parcel: int, owed: bool
 ) -> None:
@@ -425,6 +457,7 @@ __all__ = [
     "Window",
     "best_parcel",
     "contents_of",
+    "fewest_short_parcel",
     "fill_tier",
     "need_splits",
     "parcel_price",
