@@ -336,12 +336,9 @@ def _best_share(
     With ``keep`` the parcel must hold producers of at least that weight that
     sell nowhere else yet (the ledger's ``taken``).
     """
-    left = ledger.left
-    max_same = {sku: min(most, left[sku] // count) for sku, most in spec.max_same.items()}
-    boxes = tuple(p for p in spec.packaging if left[p.id] >= count)
-    if not boxes:
+    narrowed = _narrowed(spec, count, ledger)
+    if narrowed is None:
         return None
-    narrowed = replace(spec, max_same=max_same, packaging=boxes)
     model = cp_model.CpModel()
     composition = add_composition(model, narrowed, "fill")
     for sku, chain in composition.steps.items():
@@ -361,6 +358,17 @@ def _best_share(
     return contents, int(solver.value(composition.price))
 
 
+def _narrowed(spec: TierSpec, count: int, ledger: Ledger) -> TierSpec | None:
+    """``spec`` with what ``count`` parcels alike can take of the stock left; None
+    when no packaging has that many boxes left."""
+    left = ledger.left
+    max_same = {sku: min(most, left[sku] // count) for sku, most in spec.max_same.items()}
+    boxes = tuple(p for p in spec.packaging if left[p.id] >= count)
+    if not boxes:
+        return None
+    return replace(spec, max_same=max_same, packaging=boxes)
+
+
 def fewest_short_parcel(
     spec: TierSpec, count: int, window: Window, ledger: Ledger, limits: Limits
 ) -> ParcelContents | None:
@@ -371,12 +379,9 @@ def fewest_short_parcel(
     it still needs (the ledger's ``short``): other tiers must then lift it.
     None when no parcel fits.
     """
-    left = ledger.left
-    max_same = {sku: min(most, left[sku] // count) for sku, most in spec.max_same.items()}
-    boxes = tuple(p for p in spec.packaging if left[p.id] >= count)
-    if not boxes:
+    narrowed = _narrowed(spec, count, ledger)
+    if narrowed is None:
         return None
-    narrowed = replace(spec, max_same=max_same, packaging=boxes)
     model = cp_model.CpModel()
     composition = add_composition(model, narrowed, "lift")
     model.add(composition.price >= window.low)
