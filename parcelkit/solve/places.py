@@ -12,10 +12,11 @@ the per-parcel one leaves 24 to 100 % away (REQ-0002, REQ-0047, REQ-0051).
 The relaxation, per variant slot ``v`` of a tier (``n_v`` parcels):
 
 - ``D_v``, the weight of producers of the items in its parcel, is at most
-  ``most``, the best one parcel priced in the window can do. The liked units a
-  parcel holds are at most ``G(d)`` when ``D_v >= d`` (`best_single` with
+  ``most``, the best one parcel priced in the window can do. A parcel's
+  preference score is at most ``G(d)`` when ``D_v >= d`` (`best_single` with
   producers held at ``d``), tried at ``d = most`` and at the least ``D_v`` the
-  held spread leaves.
+  held spread leaves. Disliked goods enter only here: a parcel holding that
+  many producers may have to hold some.
 - *Tracked* producers, those of liked goods and the packaging makers, are
   modelled one by one: in which slots they are, and a maker's box once a slot.
 - Every other producer that sells does so through one slot alone (``A_v``)
@@ -33,8 +34,9 @@ The relaxation, per variant slot ``v`` of a tier (``n_v`` parcels):
 
 Every valid quote with its spread held maps onto this model, so CP-SAT's
 bound on it is a bound on the stage. It is only built when the spread left
-fewer than two producers' places spare (`SPARE_PRODUCERS`): with more spare
-the levels above all relax to the per-parcel bound.
+fewer than two producers' places spare (`SPARE_PRODUCERS`): with more to
+spare the slots can hold the liked goods besides the producers, and on the
+benchmark it tightened no bound worth its time.
 """
 
 from __future__ import annotations

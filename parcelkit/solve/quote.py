@@ -3,7 +3,10 @@
 1. Work out each tier's effective rules and what it may use (`eligibility`).
 2. Cheap checks that prove infeasibility in words (`diagnose.precheck`).
 3. The priciest single parcel per tier (`single`): a proven bound on value,
-   and, filled into every parcel the stock allows, the first candidate answer.
+   and, filled into every parcel the stock allows, the first candidate answer
+   (when the tiers cannot be filled one after another: a one-variant quote,
+   or a small tier's parcel whose goods the other tiers are solved to lift,
+   `_lifted_start`).
 4. The quote model (`quote_model`), solved in stages (`stages`) in the
    order of the `QuoteObjective`. The spread stage starts from diverse parcels,
    improved by local search (`polish`: one tier, then one variant, re-filled
