@@ -134,6 +134,41 @@ def test_neighbourhoods_are_searched_in_turn_around_the_best() -> None:
     assert outcome.objective == 20
 
 
+def _staircase() -> tuple[StagedSolve, cp_model.IntVar, cp_model.IntVar]:
+    """x and y within 2 of each other, from x = y = 0: each neighbourhood (one of
+    them fixed) moves the other 2 past it, up to 10."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 10, "x")
+    y = model.new_int_var(0, 10, "y")
+    model.add(x <= y + 2)
+    model.add(y <= x + 2)
+    staged = StagedSolve(model, Limits(work_per_stage=1.0, deadline=time.monotonic() + 30))
+    staged.run("first", -x - y, bound=0, hint={x: 0, y: 0})
+    return staged, x, y
+
+
+def test_neighbourhood_rounds_repeat_while_they_raise_the_objective() -> None:
+    """One round of (y fixed, x fixed) reaches x = 2, y = 4; more rounds climb the
+    staircase to 10, 10, and the round that raises nothing is the last."""
+    staged, x, y = _staircase()
+    staged.run("second", x + y, focus=[[y], [x]], wider=False)
+    assert (staged.value(x), staged.value(y)) == (2, 4)
+
+    staged, x, y = _staircase()
+    searched = []
+    search_around = StagedSolve._search_around
+
+    def counted(self: StagedSolve, *args: Any, **kwargs: Any) -> tuple[bool, bool]:
+        searched.append(1)
+        return search_around(self, *args, **kwargs)
+
+    with patch.object(StagedSolve, "_search_around", counted):
+        outcome = staged.run("second", x + y, focus=[[y], [x]], wider=False, focus_rounds=10)
+    assert (staged.value(x), staged.value(y)) == (10, 10)
+    assert outcome.objective == 20
+    assert len(searched) == 8  # three rounds that climb, one that finds nothing
+
+
 def test_later_candidate_missing_a_tier_keeps_that_tier_as_it_was() -> None:
     """A later stage's candidate that fills only some tiers is fixed in full:
     the other tiers keep the last stage's parcels, so checking it needs no search."""

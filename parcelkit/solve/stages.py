@@ -153,6 +153,7 @@ class StagedSolve:
         wider: bool = True,
         bound_row: bool = True,
         search: bool = True,
+        focus_rounds: int = 1,
     ) -> StageOutcome:
         """Maximize ``objective`` with the earlier stages held.
 
@@ -171,7 +172,8 @@ class StagedSolve:
         them fixed at the best solution's values the rest is a far easier
         model. Each neighbourhood is searched in turn (with ``focus_work``, by
         default ``work``), around the best solution so far, before the search
-        of the whole model. Without ``wider`` that search of the whole model
+        of the whole model; the turns repeat, up to ``focus_rounds`` times,
+        while a round raises the objective. Without ``wider`` that search of the whole model
         is left out once a neighbourhood was searched: the best solution known
         then stands, with ``bound`` as the stage's bound. Without ``search``
         no search runs once a solution is known: it stands likewise.
@@ -189,10 +191,15 @@ class StagedSolve:
         focus_stopped = False
         if focus and self._covers_model():
             around = limits if focus_work is None else replace(limits, work_per_stage=focus_work)
-            for fixed in focus:
-                reached, stopped_here = self._search_around(fixed, objective, bound, around)
-                focus_stopped |= stopped_here
-                if reached:
+            reached = False
+            for _ in range(focus_rounds):
+                start = self.value(objective)
+                for fixed in focus:
+                    reached, stopped_here = self._search_around(fixed, objective, bound, around)
+                    focus_stopped |= stopped_here
+                    if reached:
+                        break
+                if reached or self.value(objective) <= start:
                     break
             if reached or not wider:
                 return self._stand(name, objective, bound, focus_stopped)
