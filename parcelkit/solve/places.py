@@ -145,7 +145,7 @@ def places_bound(
     if len(known) < len(tiers):
         return None
     spare = sum(t.slots * (t.most + t.box_maker) for t in known) - spread
-    lightest = min(weights.get(j, 10) for j in set(item_owner.values()) | makers)
+    lightest = min((weights.get(j, 10) for j in set(item_owner.values()) | makers), default=10)
     if spare >= SPARE_PRODUCERS * lightest:
         return None
 
