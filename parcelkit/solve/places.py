@@ -101,6 +101,16 @@ class _Tier:
         return min(self.spec.rules.max_variants, self.tier.parcels)
 
 
+@dataclass(frozen=True)
+class _Levels:
+    """A tier's single-parcel bounds, the same for each of its slots."""
+
+    score: list[tuple[int, int | None]]
+    """`_score_levels`: (producers d, the best score of a parcel holding d or more)."""
+    alone: list[tuple[int, int | None]]
+    """`_alone_levels`: (parcels n, ``H(n)``)."""
+
+
 @dataclass
 class _Places:
     """The model and what the slots add to the spread and objective rows."""
@@ -151,7 +161,8 @@ def places_bound(
 
     places = _Places()
     for t in known:
-        counts = [_add_slot(places, goods, t, index, spare) for index in range(t.slots)]
+        levels = _Levels(_score_levels(goods, t, spare), _alone_levels(goods, t))
+        counts = [_add_slot(places, goods, t, index, levels) for index in range(t.slots)]
         for earlier, later in pairwise(counts):
             places.model.add(earlier >= later)
         places.model.add(cp_model.LinearExpr.sum(counts) == t.tier.parcels)
@@ -175,7 +186,9 @@ def _tier(goods: _Goods, tier: Tier, spec: TierSpec, window: Window) -> _Tier | 
     return _Tier(tier, spec, window.low, most, box_maker)
 
 
-def _add_slot(places: _Places, goods: _Goods, t: _Tier, index: int, spare: int) -> cp_model.IntVar:
+def _add_slot(
+    places: _Places, goods: _Goods, t: _Tier, index: int, levels: _Levels
+) -> cp_model.IntVar:
     """One variant slot's variables and rows; returns its parcel count."""
     model, parcels = places.model, t.tier.parcels
     name = f"{t.tier.name}#{index}"
@@ -186,14 +199,14 @@ def _add_slot(places: _Places, goods: _Goods, t: _Tier, index: int, spare: int) 
     producers = model.new_int_var(0, t.most, f"{name}:producers")
     model.add(producers <= t.most * used)
 
-    present = _add_score(places, goods, t, name, n, producers, spare)
+    present = _add_score(places, goods, t, name, n, producers, levels.score)
     tracked_items = _add_tracked(places, goods, t, name, used, present)
 
     alone = model.new_int_var(0, t.most, f"{name}:alone")
     several = model.new_int_var(0, t.most, f"{name}:several")
     steps_up: list[cp_model.LinearExprT] = []
     previous = 0
-    for fewest, best in _alone_levels(goods, t):
+    for fewest, best in levels.alone:
         reach = model.new_bool_var(f"{name}:parcels>={fewest}")
         model.add(n >= fewest).only_enforce_if(reach)
         height = t.most if best is None else best
@@ -213,7 +226,7 @@ def _add_score(
     name: str,
     n: cp_model.IntVar,
     producers: cp_model.IntVar,
-    spare: int,
+    score_levels: list[tuple[int, int | None]],
 ) -> dict[str, list[cp_model.IntVar]]:
     """The slot's liked units and score, capped by the per-parcel levels; returns
     producer -> the literals "the slot holds one of its liked goods"."""
@@ -239,7 +252,7 @@ def _add_score(
     model.add(disliked <= disliked_most * n)
     score = cp_model.LinearExpr.sum(liked_units) - disliked
     places.scores.append(score)
-    *above, (_, lowest) = _score_levels(goods, t, spare)
+    *above, (_, lowest) = score_levels
     if lowest is not None:
         model.add(score <= lowest * n)
     for level, best in above:
