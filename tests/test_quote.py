@@ -113,6 +113,28 @@ def test_a_small_tier_s_goods_are_lifted_by_the_large_tier() -> None:
     assert searched.total is not None and searched.total < 26_000_000
 
 
+def test_a_tier_that_cannot_follow_the_others_is_also_filled_first() -> None:
+    """REQ-0004: the 5 manager parcels cannot be filled after the 85 staff ones
+    (their dates need the staff parcels' units). Filling them first, with the
+    fewest goods left for the staff tier to lift, and polishing that start as
+    well, sells for more producers than keeping the value stage's manager
+    parcels alone does."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0004")
+    module = importlib.import_module("parcelkit.solve.quote")
+    first = quote(catalog, request)
+    assert check_quote(catalog, request, first) == []
+    with patch.object(module, "SHORT_FIRST", False):
+        kept = quote(catalog, request)
+    first_spread, kept_spread = (
+        next(s.objective for s in r.solver.stages if s.name == "spread") for r in (first, kept)
+    )
+    assert first_spread is not None and kept_spread is not None
+    assert first_spread >= 230 > kept_spread
+    assert first.total is not None and kept.total is not None
+    assert first.total >= 0.99 * kept.total
+
+
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:
     """With value as the only term, an optimal quote's total equals its stage bound."""
     catalog, requests = example

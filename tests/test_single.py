@@ -164,3 +164,35 @@ def test_fewest_short_parcel_leaves_fewest_goods_for_others_to_lift() -> None:
         "BOX",
         {"SHORT": 1},
     )
+
+
+def test_fewest_short_parcel_with_aims_prefers_new_producers_among_the_fewest_short() -> None:
+    """One item a parcel, two parcels. P1 already sells; P0's good cannot reach its
+    min_order of 10, P2's cheaper good can. Priced only, the parcel takes P1's
+    good, the priciest that needs no lifting; aiming at spread, P2's, still
+    never the short one (P0 is new too)."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(3))
+    products = (
+        snack("SHORT", "P0", 50_000, stock=100, min_order=10),
+        snack("FINE", "P1", 49_000, stock=100),
+        snack("NEW", "P2", 40_000, stock=100),
+    )
+    box = Packaging(
+        id="BOX", name="Kotak", price=5_000, capacity_ml=1_000, max_weight_g=1_000, stock=10
+    )
+    catalog = Catalog(producers=producers, products=products, packaging=(box,))
+    tier = Tier(name="manager", parcels=2, budget=55_000)
+    rules = Rules(min_items=1, max_items=1, min_budget_use="0.3")
+    request = Request(id="REQ-L", company="PT Uji", tiers=(tier,), rules=rules)
+    stock = available_stock(catalog, None)
+    spec = tier_spec(catalog, request, tier, stock)
+    ledger = Ledger(dict(stock), {p.sku: p.min_order for p in catalog.products}, taken={"P1"})
+    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
+    window = Window(45_000, 55_000)
+    assert single.fewest_short_parcel(spec, 2, window, ledger, limits) == ("BOX", {"FINE": 1})
+    aims = Aims(order=("spread",), weights={p.id: 10 for p in producers})
+    owner = owners(catalog)
+    assert single.fewest_short_parcel(spec, 2, window, ledger, limits, owner, aims) == (
+        "BOX",
+        {"NEW": 1},
+    )

@@ -196,6 +196,14 @@ others' goods. On REQ-0042 (105 staff parcels lifting 5 managers' goods) it
 reached Rp24.692.500 with 0.4, Rp25.930.000 with 1.0 and Rp25.993.000 with
 2.0, against a bound of Rp26.000.000 (0.74, 1.88 and 3.78 s)."""
 
+SHORT_FIRST = True
+"""Whether the later stages' candidate, for tiers that cannot be filled after
+the others, also tries filling them first (`_short_first`). On the latency
+benchmark's 130 quotes that is 11, all with two or three tiers; measured
+interleaved (`benchmarks/quote_ab.py`): spread 52,790 -> 52,830 weighted
+producers in all (REQ-0004 200 -> 230, SYN-0000 230 -> 240), the 130 quotes
+74.1 -> 76.9 s, median 0.437 and 0.441 s, p95 1.37 and 1.47 s."""
+
 BACKGROUND_THREADS = 2
 """Threads for the work `quote` runs beside its main line (see `_staged`); with
 0 it runs on the calling thread, in turn."""
@@ -760,33 +768,77 @@ def _later_fills(
     Tiers that cannot be filled so are kept as the value stage left them (when
     it ran), and the others filled around them. When that candidate is not a
     valid quote as a whole, the polish starts from the value stage's answer.
+    Such tiers are also filled first (`_short_first`): both starts are
+    polished and the better kept.
     """
     quick = run.candidate_limits(CANDIDATE_WORK)
     fills = _fills(run, windows, later, limits=quick)
-    if len(fills) < len(run.request.tiers) and staged.solution is not None:
-        kept = {name: fill for name, fill in _answered(qm, staged).items() if name not in fills}
-        fills = _fills(run, windows, later, keep=kept, limits=quick) or fills
+    starts = []
+    if len(fills) < len(run.request.tiers):
+        missing = [t.name for t in run.request.tiers if t.name not in fills]
+        if SHORT_FIRST:
+            starts.append(_short_first(run, windows, later, missing, quick))
+        if staged.solution is not None:
+            kept = {name: fill for name, fill in _answered(qm, staged).items() if name in missing}
+            fills = _fills(run, windows, later, keep=kept, limits=quick) or fills
     start = dict(fills)
     if staged.solution is not None:
         answered = _answered(qm, staged)
         start = {**answered, **fills}
         if run.shelf.score(start, later) is None:
             start = answered
-    if run.shelf.score(start, later) is None:
+    starts.insert(0, start)
+    valid = [s for s in starts if run.shelf.score(s, later) is not None]
+    if not valid:
         return fills
     polish = run.candidate_limits(POLISH_WORK)
-    return dict(
-        polished(
-            run.shelf,
-            windows,
-            later,
-            start,
-            polish,
-            lambda others, split: _fills(
-                run, windows, later, keep=others, limits=polish, splits=split
-            ),
+    results = [
+        dict(
+            polished(
+                run.shelf,
+                windows,
+                later,
+                s,
+                polish,
+                lambda others, split: _fills(
+                    run, windows, later, keep=others, limits=polish, splits=split
+                ),
+            )
         )
-    )
+        for s in valid
+    ]
+    # The first of the best: the usual start wins a tie.
+    return max(results, key=lambda r: run.shelf.score(r, later) or ())
+
+
+def _short_first(
+    run: _Run, windows: Mapping[str, Window], aims: Aims, missing: Sequence[str], limits: Limits
+) -> dict[str, Fill]:
+    """The later stages' candidate when the tiers in ``missing`` cannot be filled
+    after the others: each gets one variant first, the parcel that leaves the
+    fewest goods short of their min_order and of those the most of ``aims``
+    (`fewest_short_parcel`); the other tiers are then filled around them and
+    lift what they leave short. {} when a tier finds no parcel.
+
+    REQ-0004: 5 manager parcels must hold dates, whose min_order only the 85
+    staff parcels can reach. Kept as the value stage left them, the manager
+    parcels owe four goods, and the staff variant that lifts them holds six
+    items; polished, that start sells for 200 weighted producers. Filled
+    first, they owe three, and the polish of this start reaches 230.
+    """
+    owner = owners(run.catalog)
+    ledger = run.shelf.ledger()
+    kept: dict[str, Fill] = {}
+    for name in missing:
+        tier = next(t for t in run.request.tiers if t.name == name)
+        parcel = fewest_short_parcel(
+            run.specs[name], tier.parcels, windows[name], ledger, limits, owner, aims
+        )
+        if parcel is None:
+            return {}
+        ledger.take(parcel, tier.parcels, owner)
+        kept[name] = [(parcel, tier.parcels)]
+    return _fills(run, windows, aims, keep=kept, limits=limits)
 
 
 def _preference_hint(

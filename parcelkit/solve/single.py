@@ -370,31 +370,53 @@ def _narrowed(spec: TierSpec, count: int, ledger: Ledger) -> TierSpec | None:
 
 
 def fewest_short_parcel(
-    spec: TierSpec, count: int, window: Window, ledger: Ledger, limits: Limits
+    spec: TierSpec,
+    count: int,
+    window: Window,
+    ledger: Ledger,
+    limits: Limits,
+    owner: Mapping[str, str] | None = None,
+    aims: Aims | None = None,
 ) -> ParcelContents | None:
     """For ``count`` parcels of the stock left, the parcel in ``window`` that leaves
-    the fewest goods short of their min_order, the priciest of those.
+    the fewest goods short of their min_order, the priciest of those; with
+    ``aims`` (and ``owner``), of those the one with the most of ``aims``, as
+    `fill_tier`'s parcels, then the priciest.
 
     A good is short when ``count`` parcels at its most units cannot meet what
     it still needs (the ledger's ``short``): other tiers must then lift it.
-    None when no parcel fits.
+    The aims come in a second solve, with no more goods short than the first
+    found: as one objective their weights dwarf the count and the search
+    stops short of the fewest. None when no parcel fits.
     """
     narrowed = _narrowed(spec, count, ledger)
     if narrowed is None:
         return None
-    model = cp_model.CpModel()
-    composition = add_composition(model, narrowed, "lift")
-    model.add(composition.price >= window.low)
-    model.add(composition.price <= window.high)
-    short = [
-        chain[0]
-        for sku, chain in composition.steps.items()
-        if chain and ledger.short.get(sku, 0) > count * len(chain)
-    ]
-    model.maximize(composition.price - (window.high + 1) * cp_model.LinearExpr.sum(short))
-    solver = parameters(limits)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+    fewest: int | None = None
+    for aimed in (False, True) if aims and owner else (False,):
+        model = cp_model.CpModel()
+        composition = add_composition(model, narrowed, "lift")
+        model.add(composition.price >= window.low)
+        model.add(composition.price <= window.high)
+        short = cp_model.LinearExpr.sum(
+            [
+                chain[0]
+                for sku, chain in composition.steps.items()
+                if chain and ledger.short.get(sku, 0) > count * len(chain)
+            ]
+        )
+        if aimed:
+            assert aims is not None and owner is not None and fewest is not None
+            model.add(short <= fewest)
+            model.maximize(
+                _lexicographic(model, composition, narrowed, window, ledger, owner, aims)
+            )
+        else:
+            model.maximize(composition.price - (window.high + 1) * short)
+        solver = parameters(limits)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        fewest = int(solver.value(short))
     return contents_of(solver, composition.packaging, composition.qty)
 
 
