@@ -135,6 +135,26 @@ def test_a_tier_that_cannot_follow_the_others_is_also_filled_first() -> None:
     assert first.total >= 0.99 * kept.total
 
 
+def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> None:
+    """REQ-0055 (285 staff, 55 supervisor and 10 manager parcels): filled
+    smallest first, the manager and supervisor parcels take the producers
+    their few parcels can sell for on their own and the staff parcels fill
+    around them; that start sells for more producers than the tiers filled
+    in arrival order, and the candidate starts from the better of the two."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0055")
+    module = importlib.import_module("parcelkit.solve.quote")
+    both = quote(catalog, request)
+    assert check_quote(catalog, request, both) == []
+    with patch.object(module, "SMALL_FIRST", False):
+        arrival = quote(catalog, request)
+    both_spread, arrival_spread = (
+        next(s.objective for s in r.solver.stages if s.name == "spread") for r in (both, arrival)
+    )
+    assert both_spread is not None and arrival_spread is not None
+    assert both_spread > arrival_spread
+
+
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:
     """With value as the only term, an optimal quote's total equals its stage bound."""
     catalog, requests = example
