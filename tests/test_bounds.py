@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Packaging, Producer, Request, Rules, Tier
 from parcelkit.solve import places
-from parcelkit.solve.bounds import alone_bound, best_single, coverage_bound, spread_bound
+from parcelkit.solve.bounds import (
+    alone_bound,
+    best_single,
+    coverage_bound,
+    spread_bound,
+    variants_bound,
+)
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import request_specs
@@ -25,18 +31,32 @@ def _limits() -> Limits:
 
 
 def _coverage(catalog: Catalog, request: Request) -> int | None:
-    """`coverage_bound` alone, over the tiers' whole price windows."""
+    """`coverage_bound` alone."""
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    weights = producer_weights(catalog, None)
+    return coverage_bound(request, specs, owners(catalog), weights, _limits())
+
+
+def _variants(catalog: Catalog, request: Request) -> int | None:
+    """`variants_bound` alone, over the tiers' whole price windows."""
     specs = request_specs(catalog, request, available_stock(catalog, None), {})
     windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
     weights = producer_weights(catalog, None)
-    return coverage_bound(request, specs, windows, owners(catalog), weights, _limits())
+    return variants_bound(request, specs, windows, owners(catalog), weights, _limits())
 
 
-def _bound(catalog: Catalog, request: Request, min_order: bool = True) -> int | None:
+def _bound(
+    catalog: Catalog, request: Request, min_order: bool = True, narrow: bool = False
+) -> int | None:
     """The spread bound over the tiers' whole price windows (every valid quote);
-    without ``min_order`` as if every sku needed a single unit."""
+    without ``min_order`` as if every sku needed a single unit; ``narrow``, with
+    each window's high at its low (a stage holds prices from the low up, so
+    the bound may not count on the high)."""
     specs = request_specs(catalog, request, available_stock(catalog, None), {})
-    windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
+    windows = {
+        name: Window(s.price_low, s.price_low if narrow else s.price_high)
+        for name, s in specs.items()
+    }
     needs = {p.sku: p.min_order if min_order else 1 for p in catalog.products}
     weights = producer_weights(catalog, None)
     return spread_bound(request, specs, windows, owners(catalog), weights, needs, _limits())
@@ -53,7 +73,12 @@ def test_spread_bound_is_at_least_every_valid_quote_s_spread(
     best = best_spread(catalog, request)
     if best is None:
         return
-    for bound in (_bound(catalog, request), _coverage(catalog, request)):
+    for bound in (
+        _bound(catalog, request),
+        _bound(catalog, request, narrow=True),
+        _coverage(catalog, request),
+        _variants(catalog, request),
+    ):
         assert bound is not None
         assert bound >= best
 
@@ -70,9 +95,9 @@ def test_spread_bound_holds_when_min_order_limits_the_variants(
     best = best_spread(catalog, request)
     if best is None:
         return
-    bound = _bound(catalog, request)
-    assert bound is not None
-    assert bound >= best
+    for bound in (_bound(catalog, request), _variants(catalog, request)):
+        assert bound is not None
+        assert bound >= best
 
 
 def test_producers_needing_every_parcel_share_one_variant() -> None:
@@ -131,6 +156,36 @@ def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
     assert _coverage(catalog, request) == 20
     assert _bound(catalog, request) == 20
     assert best_spread(catalog, request) == 20
+
+
+def test_variants_bound_sees_two_variants_share_the_only_beverage() -> None:
+    """Every parcel holds two items, one of them a beverage, and one producer
+    makes the only beverage: two variants hold four items but at most three
+    producers (30). Two variants of the best parcel (two producers) say 40, as
+    do the budget knapsack (four items, one beverage, Rp40.000 between them)
+    and the producers any variant may buy from."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(4))
+    products = (
+        snack("B0", "P0", 10_000, stock=100).model_copy(update={"category": "beverage"}),
+        *(snack(f"S{i}", f"P{i}", 10_000, stock=100) for i in range(1, 4)),
+    )
+    box = Packaging(
+        id="K0", name="Box", price=5_000, capacity_ml=5_000, max_weight_g=5_000, stock=100
+    )
+    catalog = Catalog(producers=producers, products=products, packaging=(box,))
+    rules = Rules(
+        min_items=2,
+        max_items=2,
+        max_variants=2,
+        min_budget_use="0.1",
+        categories={"beverage": (1, 1)},
+    )
+    tier = Tier(name="staff", parcels=10, budget=25_000)
+    request = Request(id="R1", company="PT Uji", tiers=(tier,), rules=rules)
+    assert _coverage(catalog, request) == 40
+    assert _variants(catalog, request) == 30
+    assert _bound(catalog, request) == 30
+    assert best_spread(catalog, request) == 30
 
 
 def _places(

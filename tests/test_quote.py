@@ -155,6 +155,22 @@ def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> N
     assert both_spread > arrival_spread
 
 
+def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread() -> None:
+    """REQ-0001: one parcel at the value held holds 7 producers, and the 260
+    parcels may have 2 variants; no two such parcels hold 14 different ones
+    (`variants_bound`), so the 13 of the answer are proven the most."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0001")
+    bounds = importlib.import_module("parcelkit.solve.bounds")
+    result = quote(catalog, request)
+    spread = next(s for s in result.solver.stages if s.name == "spread")
+    assert spread.objective == spread.bound == 130
+    assert result.status == Status.OPTIMAL
+    with patch.object(bounds, "VARIANTS_TIERS", 0):
+        unproven = quote(catalog, request)
+    assert next(s for s in unproven.solver.stages if s.name == "spread").bound == 140
+
+
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:
     """With value as the only term, an optimal quote's total equals its stage bound."""
     catalog, requests = example
