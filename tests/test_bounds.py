@@ -15,8 +15,8 @@ from parcelkit.solve.bounds import (
     alone_bound,
     best_single,
     coverage_bound,
+    joint_variants,
     spread_bound,
-    variants_bound,
 )
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
@@ -38,11 +38,11 @@ def _coverage(catalog: Catalog, request: Request) -> int | None:
 
 
 def _variants(catalog: Catalog, request: Request) -> int | None:
-    """`variants_bound` alone, over the tiers' whole price windows."""
+    """`joint_variants`'s bound alone, over the tiers' whole price windows."""
     specs = request_specs(catalog, request, available_stock(catalog, None), {})
     windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
     weights = producer_weights(catalog, None)
-    return variants_bound(request, specs, windows, owners(catalog), weights, _limits())
+    return joint_variants(request, specs, windows, owners(catalog), weights, _limits()).bound
 
 
 def _bound(
@@ -158,12 +158,12 @@ def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
     assert best_spread(catalog, request) == 20
 
 
-def test_variants_bound_sees_two_variants_share_the_only_beverage() -> None:
+def test_joint_variants_sees_two_variants_share_the_only_beverage() -> None:
     """Every parcel holds two items, one of them a beverage, and one producer
     makes the only beverage: two variants hold four items but at most three
     producers (30). Two variants of the best parcel (two producers) say 40, as
-    do the budget knapsack (four items, one beverage, Rp40.000 between them)
-    and the producers any variant may buy from."""
+    do the budget knapsack (four items, one beverage, Rp40.000 between them),
+    the producers any variant may buy from, and so `spread_bound`."""
     producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(4))
     products = (
         snack("B0", "P0", 10_000, stock=100).model_copy(update={"category": "beverage"}),
@@ -183,8 +183,8 @@ def test_variants_bound_sees_two_variants_share_the_only_beverage() -> None:
     tier = Tier(name="staff", parcels=10, budget=25_000)
     request = Request(id="R1", company="PT Uji", tiers=(tier,), rules=rules)
     assert _coverage(catalog, request) == 40
+    assert _bound(catalog, request) == 40
     assert _variants(catalog, request) == 30
-    assert _bound(catalog, request) == 30
     assert best_spread(catalog, request) == 30
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 
 from parcelkit.data import karawang_catalog, karawang_requests
-from parcelkit.models import Catalog, Preferences, Quote, Request, Rules, Status, Tier
+from parcelkit.models import Catalog, Fees, Preferences, Quote, Request, Rules, Status, Tier
 from parcelkit.solve import QuoteObjective, quote
 from parcelkit.verify import check_quote
 from tests.tiny import best_total, tiny_cases
@@ -158,17 +158,41 @@ def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> N
 def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread() -> None:
     """REQ-0001: one parcel at the value held holds 7 producers, and the 260
     parcels may have 2 variants; no two such parcels hold 14 different ones
-    (`variants_bound`), so the 13 of the answer are proven the most."""
+    (`joint_variants`), so the 13 of the answer are proven the most."""
     catalog = karawang_catalog()
     request = next(r for r in karawang_requests() if r.id == "REQ-0001")
-    bounds = importlib.import_module("parcelkit.solve.bounds")
+    module = importlib.import_module("parcelkit.solve.quote")
     result = quote(catalog, request)
     spread = next(s for s in result.solver.stages if s.name == "spread")
     assert spread.objective == spread.bound == 130
     assert result.status == Status.OPTIMAL
-    with patch.object(bounds, "VARIANTS_TIERS", 0):
+    with patch.object(module, "VARIANTS_TIERS", 0):
         unproven = quote(catalog, request)
     assert next(s for s in unproven.solver.stages if s.name == "spread").bound == 140
+
+
+def test_joint_variants_counted_within_min_order_are_a_quote_at_the_bound() -> None:
+    """560 parcels at Rp500.000 (SYN-0012 of the latency benchmark): the three
+    variants `joint_variants` finds sell for 47 producers, its bound, and
+    parcel counts within stock and min_order exist for them, so the quote is
+    proven; the polished fills alone reach 46."""
+    catalog = karawang_catalog()
+    request = Request(
+        id="SYN-0012",
+        company="PT Sintetis 12",
+        tiers=(Tier(name="staff", parcels=560, budget=500_000),),
+        rules=Rules(categories={"coffee": (1, 2), "snack": (1, 2)}),
+        fees=Fees(assembly=5_000),
+    )
+    module = importlib.import_module("parcelkit.solve.quote")
+    joint = quote(catalog, request)
+    spread = next(s for s in joint.solver.stages if s.name == "spread")
+    assert spread.objective == spread.bound == 470
+    assert joint.status == Status.OPTIMAL
+    assert check_quote(catalog, request, joint) == []
+    with patch.object(module, "_joint_start", lambda _run, _variants: {}):
+        fills = quote(catalog, request)
+    assert next(s for s in fills.solver.stages if s.name == "spread").objective == 460
 
 
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:

@@ -196,3 +196,18 @@ def test_fewest_short_parcel_with_aims_prefers_new_producers_among_the_fewest_sh
         "BOX",
         {"NEW": 1},
     )
+
+
+def test_variant_counts_keep_stock_and_min_order() -> None:
+    """Two variants, 10 parcels: A holds a sku that still needs 7 units, B one
+    with 4 units left. A takes 7 parcels at least and B at most 4 (one at
+    least); with 12 units needed there are no counts."""
+    a = ("BOX", {"NEED": 1})
+    b = ("BOX", {"SCARCE": 1})
+    ledger = Ledger({"BOX": 100, "NEED": 100, "SCARCE": 4}, {"NEED": 7})
+    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
+    counts = single.variant_counts([a, b], 10, ledger, limits)
+    assert counts is not None
+    assert sum(counts) == 10 and counts[0] >= 7 and 1 <= counts[1] <= 4
+    ledger.short["NEED"] = 12
+    assert single.variant_counts([a, b], 10, ledger, limits) is None

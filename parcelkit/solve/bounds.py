@@ -18,7 +18,7 @@ bounded by the best single parcel in that window:
   Budget caps it too (`coverage_bound`): the producers a tier's variants
   reach must fit, each with its cheapest good, in what those variants may
   spend, a knapsack that also counts category and item limits. On one-tier
-  quotes the variants are also solved together (`variants_bound`): two
+  quotes the variants are also solved together (`joint_variants`): two
   variants that each hold the most producers one parcel can must hold
   different ones, which the budget and categories may not allow.
 - *preferences*: at most the sum over tiers of ``parcels x P``, ``P`` the best
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations_with_replacement, pairwise
 from math import ceil, floor
@@ -42,8 +42,8 @@ from ortools.sat.python import cp_model
 
 from parcelkit.models import Request
 from parcelkit.solve.objectives import parcel_preference, sells_term, weighted_sellers
-from parcelkit.solve.parcel import Composition, TierSpec, add_composition
-from parcelkit.solve.single import PROOF_PRESOLVE, Window
+from parcelkit.solve.parcel import Composition, ParcelContents, TierSpec, add_composition
+from parcelkit.solve.single import PROOF_PRESOLVE, Window, contents_of
 from parcelkit.solve.stages import Limits, parameters
 
 ParcelObjective = Callable[[cp_model.CpModel, Composition], cp_model.LinearExprT]
@@ -121,43 +121,33 @@ def spread_bound(
     split = min(total - own + min(own, alone[name]) for name, own in per_tier.items())
     bound = min(split, sum(weights.get(j, 10) for j in reachable))
     knapsack = coverage_bound(request, specs, owner, weights, limits)
-    if knapsack is not None:
-        bound = min(bound, knapsack)
-    if len(request.tiers) <= VARIANTS_TIERS:
-        joint = variants_bound(request, specs, windows, owner, weights, limits)
-        if joint is not None:
-            bound = min(bound, joint)
-    return bound
+    return bound if knapsack is None else min(bound, knapsack)
 
-
-VARIANTS_TIERS = 1
-"""`spread_bound` adds `variants_bound` on quotes of at most this many tiers.
-Measured on the latency benchmark's 130 quotes: the spread stages within 1 %
-of their bound rose from 32 to 45 (all 13 one-tier quotes proven optimal,
-REQ-0001, REQ-0012, REQ-0017, REQ-0019, REQ-0023, REQ-0033, REQ-0049,
-REQ-0050, REQ-0054, REQ-0065, REQ-0067, SYN-0031, SYN-0034), the model
-solved in 0.01 to 0.26 s on one-tier quotes. Interleaved
-(`benchmarks/quote_ab.py`): median 0.522 and 0.514 s without, the 130
-quotes 82.3 and 81.9 s. On the 74 quotes of two or three tiers (a
-prototype) it tightened 2 bounds by a producer or two and brought none
-within 1 %, in 0.5 to 1.1 s each: their bounds are loose because min_order
-decides what a small tier can sell for, which this model leaves out."""
 
 VARIANTS_WORK = 0.5
-"""Deterministic seconds for `variants_bound`'s model; its best bound is valid
+"""Deterministic seconds for `joint_variants`'s model; its best bound is valid
 whether or not the search closes."""
 
 
-def variants_bound(
+@dataclass(frozen=True)
+class JointVariants:
+    """What `joint_variants` found: its proven bound, and the variants of its best
+    solution per tier (empty when it found none)."""
+
+    bound: int | None
+    variants: dict[str, list[ParcelContents]] = field(default_factory=dict)
+
+
+def joint_variants(
     request: Request,
     specs: Mapping[str, TierSpec],
     windows: Mapping[str, Window],
     owner: Mapping[str, str],
     weights: Mapping[str, int],
     limits: Limits,
-) -> int | None:
-    """The most weight of producers a quote's variants can sell for between them;
-    None if not bounded.
+) -> JointVariants:
+    """The most weight of producers a quote's variants can sell for between them
+    (None if not bounded), and the variants that reach the most found.
 
     Every tier's ``max_variants`` variants are parcels of their own, each with
     every per-parcel rule, priced at the window's low or more and within the
@@ -167,10 +157,12 @@ def variants_bound(
     this model. Unlike ``max_variants x`` the best parcel, it knows that two
     variants holding the most producers each must hold different ones: on a
     one-tier quote whose best parcel holds 7 producers, 2 variants may not
-    reach 14 (REQ-0001: 13, the answer, proven).
+    reach 14 (REQ-0001: 13, the answer, proven). When parcel counts can be
+    found for its variants within stock and min_order, they are a quote at
+    the bound (`parcelkit.solve.single.variant_counts`).
     """
     model = cp_model.CpModel()
-    compositions: list[Composition] = []
+    per_tier: dict[str, list[Composition]] = {}
     for tier in request.tiers:
         spec = specs[tier.name]
         ratio = spec.spread_ratio
@@ -184,12 +176,19 @@ def variants_bound(
         for pricier, cheaper in pairwise(variants):
             model.add(pricier.price >= cheaper.price)
         model.add(variants[0].price * ratio.denominator <= variants[-1].price * ratio.numerator)
-        compositions += variants
+        per_tier[tier.name] = variants
+    compositions = [c for variants in per_tier.values() for c in variants]
     model.maximize(sells_term(model, compositions, owner, weights))
     solver = parameters(replace(limits, work_per_stage=VARIANTS_WORK), presolve=PROOF_PRESOLVE)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None  # with no solution, CP-SAT's bound is not one
-    return floor(solver.best_objective_bound + 1e-6)
+        return JointVariants(None)  # with no solution, CP-SAT's bound is not one
+    return JointVariants(
+        floor(solver.best_objective_bound + 1e-6),
+        {
+            name: [contents_of(solver, c.packaging, c.qty) for c in variants]
+            for name, variants in per_tier.items()
+        },
+    )
 
 
 COVERAGE_WORK = 0.03
@@ -370,12 +369,13 @@ def preference_bound(
 
 
 __all__ = [
+    "JointVariants",
     "alone_bound",
     "best_single",
     "coverage_bound",
+    "joint_variants",
     "parcels_needed",
     "preference_bound",
     "spread_bound",
     "value_window",
-    "variants_bound",
 ]

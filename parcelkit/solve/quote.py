@@ -53,7 +53,7 @@ from parcelkit.models import (
 from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve import diagnose
 from parcelkit.solve.answer import read_tier, with_totals
-from parcelkit.solve.bounds import preference_bound, spread_bound, value_window
+from parcelkit.solve.bounds import joint_variants, preference_bound, spread_bound, value_window
 from parcelkit.solve.eligibility import Eligible, available_stock, eligible_for
 from parcelkit.solve.objectives import (
     QuoteObjective,
@@ -64,7 +64,7 @@ from parcelkit.solve.objectives import (
     sku_preferences,
     spread_term,
 )
-from parcelkit.solve.parcel import TierSpec
+from parcelkit.solve.parcel import ParcelContents, TierSpec
 from parcelkit.solve.places import places_bound
 from parcelkit.solve.polish import Shelf, Splits, polished
 from parcelkit.solve.quote_model import QuoteModel, build_quote_model
@@ -77,6 +77,7 @@ from parcelkit.solve.single import (
     fewest_short_parcel,
     fill_tier,
     top_window,
+    variant_counts,
 )
 from parcelkit.solve.stages import Limits, StagedSolve, parameters
 from parcelkit.verify import check_quote
@@ -195,6 +196,21 @@ LIFT_WORK = 1.0
 others' goods. On REQ-0042 (105 staff parcels lifting 5 managers' goods) it
 reached Rp24.692.500 with 0.4, Rp25.930.000 with 1.0 and Rp25.993.000 with
 2.0, against a bound of Rp26.000.000 (0.74, 1.88 and 3.78 s)."""
+
+VARIANTS_TIERS = 1
+"""The spread stage adds `joint_variants`'s bound to `spread_bound`'s, and its
+variants to the candidates, on quotes of at most this many tiers.
+Measured on the latency benchmark's 130 quotes: the spread stages within 1 %
+of their bound rose from 32 to 45 by the bound (13 one-tier quotes proven optimal,
+REQ-0001, REQ-0012, REQ-0017, REQ-0019, REQ-0023, REQ-0033, REQ-0049,
+REQ-0050, REQ-0054, REQ-0065, REQ-0067, SYN-0031, SYN-0034), the model
+solved in 0.01 to 0.26 s on one-tier quotes. Interleaved
+(`benchmarks/quote_ab.py`): median 0.522 and 0.514 s without, the 130
+quotes 82.3 and 81.9 s. On the 74 quotes of two or three tiers (a
+prototype) it tightened 2 bounds by a producer or two and brought none
+within 1 %, in 0.5 to 1.1 s each: their bounds are loose because min_order
+decides what a small tier can sell for, which this model leaves out. Its
+variants as a candidate (`_joint_start`) then proved SYN-0012 (46)."""
 
 SHORT_FIRST = True
 """Whether the later stages' candidate, for tiers that cannot be filled after
@@ -484,9 +500,9 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
                 # stages after this one as well: they start from where this one
                 # ends, which is the candidate or better.
                 later = replace(aims, order=tuple(t for t in terms if t != "value"))
-                hint = _completed_hint(
-                    qm, staged, _later_fills(run, windows, later, qm, staged, background)
-                )
+                fills = _later_fills(run, windows, later, qm, staged, background)
+                fills = _with_joint_start(run, later, fills, pending.result()[1])
+                hint = _completed_hint(qm, staged, fills)
             elif term == "preferences" and PREFERENCE_POLISH:
                 hint = _preference_hint(run, windows, aims, qm, staged)
             expression = (
@@ -494,7 +510,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
                 if term == "spread"
                 else preference_term(qm, aims.likes)
             )
-            bound = pending.result()
+            bound = pending.result()[0]
         outcome = staged.run(
             term,
             expression,
@@ -634,16 +650,25 @@ def _later_bound(
     owner: Mapping[str, str],
     aims: Aims,
     held_spread: int | None,
-) -> int | None:
+) -> tuple[int | None, dict[str, Fill]]:
     """The proven bound of a stage after value (`bounds`), with the value held in
     ``windows``; for preferences also with the spread held, when it is
-    (`places_bound`), the lesser of the two."""
+    (`places_bound`), the lesser of the two. For spread on quotes of at most
+    `VARIANTS_TIERS` tiers also `joint_variants`' bound, and a candidate from
+    its variants when they can be counted (`_joint_start`), else {}."""
     needs = run.shelf.needs()
     if term == "spread":
-        return spread_bound(run.request, run.specs, windows, owner, aims.weights, needs, run.limits)
+        weights = aims.weights
+        bound = spread_bound(run.request, run.specs, windows, owner, weights, needs, run.limits)
+        if len(run.request.tiers) > VARIANTS_TIERS:
+            return bound, {}
+        joint = joint_variants(run.request, run.specs, windows, owner, weights, run.limits)
+        if joint.bound is not None:
+            bound = joint.bound if bound is None else min(bound, joint.bound)
+        return bound, _joint_start(run, joint.variants)
     bound = preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
     if held_spread is None or not PLACES_BOUND:
-        return bound
+        return bound, {}
     places = places_bound(
         run.request,
         run.specs,
@@ -657,8 +682,53 @@ def _later_bound(
         run.limits,
     )
     if places is None:
-        return bound
-    return places if bound is None else min(bound, places)
+        return bound, {}
+    return (places if bound is None else min(bound, places)), {}
+
+
+def _with_joint_start(
+    run: _Run, aims: Aims, fills: dict[str, Fill], start: dict[str, Fill]
+) -> dict[str, Fill]:
+    """``start`` (`_joint_start`) when it sells for more producers than ``fills``
+    and no preference stage follows, else ``fills``.
+
+    The joint variants know nothing of the company's likes. Where a preference
+    stage follows, the spread stage's search from the fills reached the bound
+    as well on the benchmark, and left the likes more room (REQ-0025 440
+    against 340, REQ-0068 3,220 against 0, from the joint variants).
+    """
+    if aims.order != ("spread",):
+        return fills
+    joint = run.shelf.score(start, aims)
+    return start if joint is not None and joint > (run.shelf.score(fills, aims) or ()) else fills
+
+
+def _joint_start(run: _Run, variants: Mapping[str, list[ParcelContents]]) -> dict[str, Fill]:
+    """``variants`` (`joint_variants`', one list per tier) with parcel counts that
+    keep stock and min_order (`variant_counts`): a candidate that sells for as
+    many producers as the bound says; {} when counts cannot be found.
+
+    Alike variants are merged first. SYN-0012 (560 parcels, three variants)
+    reaches its bound, 470 weighted producers, so (the polished fills: 460).
+    """
+    if len(variants) != len(run.request.tiers):
+        return {}
+    ledger = run.shelf.ledger()
+    owner = owners(run.catalog)
+    fills: dict[str, Fill] = {}
+    for tier in run.request.tiers:
+        parcels: list[ParcelContents] = []
+        for parcel in variants[tier.name]:
+            if parcel not in parcels:
+                parcels.append(parcel)
+        counts = variant_counts(parcels, tier.parcels, ledger, run.candidate_limits(CANDIDATE_WORK))
+        if counts is None:
+            return {}
+        fill = list(zip(parcels, counts, strict=True))
+        for parcel, count in fill:
+            ledger.take(parcel, count, owner)
+        fills[tier.name] = fill
+    return fills
 
 
 def _neighbourhoods(qm: QuoteModel, term: Term) -> list[list[cp_model.IntVar]]:

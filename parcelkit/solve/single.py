@@ -420,6 +420,38 @@ def fewest_short_parcel(
     return contents_of(solver, composition.packaging, composition.qty)
 
 
+def variant_counts(
+    parcels: Sequence[ParcelContents],
+    total: int,
+    ledger: Ledger,
+    limits: Limits,
+) -> list[int] | None:
+    """Parcel counts for ``parcels``, one variant each, that add up to ``total``,
+    every variant with one parcel at least, within the stock left and each sku
+    reaching what it still needs (the ledger's ``left`` and ``short``); None
+    when there are none (or none were found within ``limits``).
+
+    `parcelkit.solve.bounds.joint_variants` picks variants with no regard to
+    counts: when this finds some, those variants are a quote.
+    """
+    model = cp_model.CpModel()
+    counts = [model.new_int_var(1, total, f"count:{index}") for index in range(len(parcels))]
+    model.add(cp_model.LinearExpr.sum(counts) == total)
+    units: dict[str, list[tuple[int, cp_model.IntVar]]] = {}
+    for (package, contents), count in zip(parcels, counts, strict=True):
+        units.setdefault(package, []).append((1, count))
+        for sku, qty in contents.items():
+            units.setdefault(sku, []).append((qty, count))
+    for key, parts in sorted(units.items()):
+        used = cp_model.LinearExpr.weighted_sum([c for _, c in parts], [q for q, _ in parts])
+        model.add(used <= ledger.left.get(key, 0))
+        model.add(used >= ledger.short.get(key, 0))
+    solver = parameters(limits)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [int(solver.value(count)) for count in counts]
+
+
 def _meet_min_order(
     model: cp_model.CpModel, chain: list[cp_model.IntVar], per_parcel: int, owed: bool
 ) -> None:
@@ -490,4 +522,5 @@ __all__ = [
     "parcel_price",
     "refill_variant",
     "top_window",
+    "variant_counts",
 ]
