@@ -113,26 +113,33 @@ def test_a_small_tier_s_goods_are_lifted_by_the_large_tier() -> None:
     assert searched.total is not None and searched.total < 26_000_000
 
 
+def _spread_with_and_without(request_id: str, setting: str) -> tuple[float, float, Quote]:
+    """The spread a sample request's quote reaches as the code is, and with the
+    quote module's ``setting`` off; and the first quote, checked."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == request_id)
+    module = importlib.import_module("parcelkit.solve.quote")
+    on = quote(catalog, request)
+    assert check_quote(catalog, request, on) == []
+    with patch.object(module, setting, False):
+        off = quote(catalog, request)
+    on_spread, off_spread = (
+        next(s.objective for s in r.solver.stages if s.name == "spread") for r in (on, off)
+    )
+    assert on_spread is not None and off_spread is not None
+    assert on.total is not None and off.total is not None
+    assert on.total >= 0.99 * off.total
+    return on_spread, off_spread, on
+
+
 def test_a_tier_that_cannot_follow_the_others_is_also_filled_first() -> None:
     """REQ-0004: the 5 manager parcels cannot be filled after the 85 staff ones
     (their dates need the staff parcels' units). Filling them first, with the
     fewest goods left for the staff tier to lift, and polishing that start as
     well, sells for more producers than keeping the value stage's manager
     parcels alone does."""
-    catalog = karawang_catalog()
-    request = next(r for r in karawang_requests() if r.id == "REQ-0004")
-    module = importlib.import_module("parcelkit.solve.quote")
-    first = quote(catalog, request)
-    assert check_quote(catalog, request, first) == []
-    with patch.object(module, "SHORT_FIRST", False):
-        kept = quote(catalog, request)
-    first_spread, kept_spread = (
-        next(s.objective for s in r.solver.stages if s.name == "spread") for r in (first, kept)
-    )
-    assert first_spread is not None and kept_spread is not None
-    assert first_spread >= 230 > kept_spread
-    assert first.total is not None and kept.total is not None
-    assert first.total >= 0.99 * kept.total
+    first, kept, _ = _spread_with_and_without("REQ-0004", "SHORT_FIRST")
+    assert first >= 230 > kept
 
 
 def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> None:
@@ -141,18 +148,8 @@ def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> N
     their few parcels can sell for on their own and the staff parcels fill
     around them; that start sells for more producers than the tiers filled
     in arrival order, and the candidate starts from the better of the two."""
-    catalog = karawang_catalog()
-    request = next(r for r in karawang_requests() if r.id == "REQ-0055")
-    module = importlib.import_module("parcelkit.solve.quote")
-    both = quote(catalog, request)
-    assert check_quote(catalog, request, both) == []
-    with patch.object(module, "SMALL_FIRST", False):
-        arrival = quote(catalog, request)
-    both_spread, arrival_spread = (
-        next(s.objective for s in r.solver.stages if s.name == "spread") for r in (both, arrival)
-    )
-    assert both_spread is not None and arrival_spread is not None
-    assert both_spread > arrival_spread
+    both, arrival, _ = _spread_with_and_without("REQ-0055", "SMALL_FIRST")
+    assert both > arrival
 
 
 def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread() -> None:

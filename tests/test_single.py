@@ -7,10 +7,11 @@ from fractions import Fraction
 from unittest.mock import patch
 
 from parcelkit.data import karawang_catalog, karawang_requests
-from parcelkit.models import Catalog, Packaging, Producer, Request, Rules, Tier
+from parcelkit.models import Catalog, Packaging, Producer, Product, Request, Rules, Tier
 from parcelkit.solve import single
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners
+from parcelkit.solve.parcel import TierSpec
 from parcelkit.solve.quote import request_specs, tier_spec
 from parcelkit.solve.single import Aims, Ledger, Window, fill_tier, need_splits
 from parcelkit.solve.stages import Limits
@@ -137,12 +138,28 @@ def test_fewest_short_parcel_leaves_fewest_goods_for_others_to_lift() -> None:
     of min_order 10 (SHORT) cannot reach it in two parcels, a slightly cheaper
     one of min_order 1 can. The parcel takes the one that needs no lifting,
     not the priciest; when only the short one reaches the window, that."""
-    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(2))
     products = (
         snack("SHORT", "P0", 50_000, stock=100, min_order=10),
         snack("FINE", "P1", 49_000, stock=100),
         snack("CHEAP", "P1", 20_000, stock=100),
     )
+    spec, ledger = _two_one_item_parcels(products)
+    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
+    assert single.fewest_short_parcel(spec, 2, Window(54_000, 55_000), ledger, limits) == (
+        "BOX",
+        {"FINE": 1},
+    )
+    spec, _ = _two_one_item_parcels(products[::2])
+    assert single.fewest_short_parcel(spec, 2, Window(54_000, 55_000), ledger, limits) == (
+        "BOX",
+        {"SHORT": 1},
+    )
+
+
+def _two_one_item_parcels(products: tuple[Product, ...]) -> tuple[TierSpec, Ledger]:
+    """A manager tier of two parcels of one item and a box (Rp5.000), budget
+    Rp55.000, over ``products`` of producers P0-P2; and a ledger with nothing booked."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(3))
     box = Packaging(
         id="BOX", name="Kotak", price=5_000, capacity_ml=1_000, max_weight_g=1_000, stock=10
     )
@@ -151,19 +168,8 @@ def test_fewest_short_parcel_leaves_fewest_goods_for_others_to_lift() -> None:
     rules = Rules(min_items=1, max_items=1, min_budget_use="0.3")
     request = Request(id="REQ-L", company="PT Uji", tiers=(tier,), rules=rules)
     stock = available_stock(catalog, None)
-    spec = tier_spec(catalog, request, tier, stock)
     ledger = Ledger(dict(stock), {p.sku: p.min_order for p in catalog.products})
-    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
-    assert single.fewest_short_parcel(spec, 2, Window(54_000, 55_000), ledger, limits) == (
-        "BOX",
-        {"FINE": 1},
-    )
-    no_fine = catalog.model_copy(update={"products": products[::2]})
-    spec = tier_spec(no_fine, request, tier, available_stock(no_fine, None))
-    assert single.fewest_short_parcel(spec, 2, Window(54_000, 55_000), ledger, limits) == (
-        "BOX",
-        {"SHORT": 1},
-    )
+    return tier_spec(catalog, request, tier, stock), ledger
 
 
 def test_fewest_short_parcel_with_aims_prefers_new_producers_among_the_fewest_short() -> None:
@@ -171,27 +177,18 @@ def test_fewest_short_parcel_with_aims_prefers_new_producers_among_the_fewest_sh
     min_order of 10, P2's cheaper good can. Priced only, the parcel takes P1's
     good, the priciest that needs no lifting; aiming at spread, P2's, still
     never the short one (P0 is new too)."""
-    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(3))
     products = (
         snack("SHORT", "P0", 50_000, stock=100, min_order=10),
         snack("FINE", "P1", 49_000, stock=100),
         snack("NEW", "P2", 40_000, stock=100),
     )
-    box = Packaging(
-        id="BOX", name="Kotak", price=5_000, capacity_ml=1_000, max_weight_g=1_000, stock=10
-    )
-    catalog = Catalog(producers=producers, products=products, packaging=(box,))
-    tier = Tier(name="manager", parcels=2, budget=55_000)
-    rules = Rules(min_items=1, max_items=1, min_budget_use="0.3")
-    request = Request(id="REQ-L", company="PT Uji", tiers=(tier,), rules=rules)
-    stock = available_stock(catalog, None)
-    spec = tier_spec(catalog, request, tier, stock)
-    ledger = Ledger(dict(stock), {p.sku: p.min_order for p in catalog.products}, taken={"P1"})
+    spec, ledger = _two_one_item_parcels(products)
+    ledger.taken.add("P1")
     limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
     window = Window(45_000, 55_000)
     assert single.fewest_short_parcel(spec, 2, window, ledger, limits) == ("BOX", {"FINE": 1})
-    aims = Aims(order=("spread",), weights={p.id: 10 for p in producers})
-    owner = owners(catalog)
+    aims = Aims(order=("spread",), weights={f"P{i}": 10 for i in range(3)})
+    owner = {p.sku: p.producer_id for p in products}
     assert single.fewest_short_parcel(spec, 2, window, ledger, limits, owner, aims) == (
         "BOX",
         {"NEW": 1},
