@@ -223,9 +223,8 @@ def coverage_bound(
         spec = specs[tier.name]
         variants = min(spec.rules.max_variants, tier.parcels)
         cheapest_box = min(p.price for p in spec.packaging)
-        # The stage holds every variant at the window's low or more, up to
-        # the budget: the window's high, within the price spread of its low,
-        # caps no variant once all of them are priced above its low.
+        # The stage holds prices at the window's low or more, not at its
+        # high: variants all priced above the low may go up to the budget.
         room = spec.price_high - spec.fees - cheapest_box
         cost: dict[tuple[str, str], int] = {}
         for product in spec.products:

@@ -200,9 +200,9 @@ reached Rp24.692.500 with 0.4, Rp25.930.000 with 1.0 and Rp25.993.000 with
 VARIANTS_TIERS = 1
 """The spread stage adds `joint_variants`'s bound to `spread_bound`'s, and its
 variants to the candidates, on quotes of at most this many tiers.
-Measured on the latency benchmark's 130 quotes: the spread stages within 1 %
-of their bound rose from 32 to 45 by the bound (13 one-tier quotes proven optimal,
-REQ-0001, REQ-0012, REQ-0017, REQ-0019, REQ-0023, REQ-0033, REQ-0049,
+Measured on the latency benchmark's 130 quotes: its bound took the spread
+stages within 1 % of their bound from 32 to 45 (13 one-tier quotes proven
+optimal, REQ-0001, REQ-0012, REQ-0017, REQ-0019, REQ-0023, REQ-0033, REQ-0049,
 REQ-0050, REQ-0054, REQ-0065, REQ-0067, SYN-0031, SYN-0034), the model
 solved in 0.01 to 0.26 s on one-tier quotes. Interleaved
 (`benchmarks/quote_ab.py`): median 0.522 and 0.514 s without, the 130
@@ -210,7 +210,7 @@ quotes 82.3 and 81.9 s. On the 74 quotes of two or three tiers (a
 prototype) it tightened 2 bounds by a producer or two and brought none
 within 1 %, in 0.5 to 1.1 s each: their bounds are loose because min_order
 decides what a small tier can sell for, which this model leaves out. Its
-variants as a candidate (`_joint_start`) then proved SYN-0012 (46)."""
+variants as a candidate (`_joint_start`) then proved SYN-0012 too (46)."""
 
 SHORT_FIRST = True
 """Whether the later stages' candidate, for tiers that cannot be filled after
@@ -709,7 +709,7 @@ def _joint_start(run: _Run, variants: Mapping[str, list[ParcelContents]]) -> dic
     many producers as the bound says; {} when counts cannot be found.
 
     Alike variants are merged first. SYN-0012 (560 parcels, three variants)
-    reaches its bound, 470 weighted producers, so (the polished fills: 460).
+    reaches its bound so, 470 weighted producers; the polished fills reach 460.
     """
     if len(variants) != len(run.request.tiers):
         return {}
