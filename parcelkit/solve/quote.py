@@ -230,7 +230,10 @@ Measured interleaved on the latency benchmark's 130 quotes
 all (20 quotes more, REQ-0003 10 less; REQ-0057 550 -> 610), preference
 score 25,074 -> 27,239, median 0.476 and 0.474 s, p95 1.40 and 1.50 s, the
 130 quotes 77.9 -> 81.2 s. Filled one after the other on the main thread
-instead, the 74 quotes of two or three tiers took 18 % longer."""
+instead, the 74 quotes of two or three tiers took 18 % longer. Tiers that
+arrive smallest first (32 of the 74) are then filled once, with the same
+answers on all 130: interleaved, 84.8 s against 83.9 s without the second
+order (median 0.506 and 0.525 s)."""
 
 BACKGROUND_THREADS = 2
 """Threads for the work `quote` runs beside its main line (see `_staged`); with
@@ -908,8 +911,10 @@ def _either_order(
     run: _Run, windows: Mapping[str, Window], aims: Aims, limits: Limits, background: Executor
 ) -> dict[str, Fill]:
     """`_fills` in arrival order and, with `SMALL_FIRST` and several tiers, smallest
-    first (on ``background``): the one that scores more, arrival order on a tie."""
-    if not SMALL_FIRST or len(run.request.tiers) < 2:
+    first (on ``background``): the one that scores more, arrival order on a tie.
+    Tiers that arrive smallest first are filled once."""
+    sizes = [tier.parcels for tier in run.request.tiers]
+    if not SMALL_FIRST or sizes == sorted(sizes):
         return _fills(run, windows, aims, limits=limits)
     pending = background.submit(_fills, run, windows, aims, None, limits, None, True)
     arrival = _fills(run, windows, aims, limits=limits)
