@@ -653,12 +653,12 @@ def _later_bound(
     owner: Mapping[str, str],
     aims: Aims,
     held_spread: int | None,
-) -> tuple[int | None, dict[str, Fill]]:
+) -> tuple[int | None, dict[str, list[ParcelContents]]]:
     """The proven bound of a stage after value (`bounds`), with the value held in
     ``windows``; for preferences also with the spread held, when it is
     (`places_bound`), the lesser of the two. For spread on quotes of at most
-    `VARIANTS_TIERS` tiers also `joint_variants`' bound, and a candidate from
-    its variants when they can be counted (`_joint_start`), else {}."""
+    `VARIANTS_TIERS` tiers also `joint_variants`' bound, and its variants
+    (`_with_joint_start` may start from them), else {}."""
     needs = run.shelf.needs()
     if term == "spread":
         weights = aims.weights
@@ -668,7 +668,7 @@ def _later_bound(
         joint = joint_variants(run.request, run.specs, windows, owner, weights, run.limits)
         if joint.bound is not None:
             bound = joint.bound if bound is None else min(bound, joint.bound)
-        return bound, _joint_start(run, joint.variants)
+        return bound, joint.variants
     bound = preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
     if held_spread is None or not PLACES_BOUND:
         return bound, {}
@@ -690,18 +690,20 @@ def _later_bound(
 
 
 def _with_joint_start(
-    run: _Run, aims: Aims, fills: dict[str, Fill], start: dict[str, Fill]
+    run: _Run, aims: Aims, fills: dict[str, Fill], variants: Mapping[str, list[ParcelContents]]
 ) -> dict[str, Fill]:
-    """``start`` (`_joint_start`) when it sells for more producers than ``fills``
-    and no preference stage follows, else ``fills``.
+    """``variants`` (`joint_variants`'), counted (`_joint_start`), when they sell
+    for more producers than ``fills`` and no preference stage follows, else
+    ``fills``. They are counted only then.
 
     The joint variants know nothing of the company's likes. Where a preference
     stage follows, the spread stage's search from the fills reached the bound
     as well on the benchmark, and left the likes more room (REQ-0025 440
     against 340, REQ-0068 3,220 against 0, from the joint variants).
     """
-    if aims.order != ("spread",):
+    if aims.order != ("spread",) or not variants:
         return fills
+    start = _joint_start(run, variants)
     joint = run.shelf.score(start, aims)
     return start if joint is not None and joint > (run.shelf.score(fills, aims) or ()) else fills
 
