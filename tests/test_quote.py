@@ -113,15 +113,18 @@ def test_a_small_tier_s_goods_are_lifted_by_the_large_tier() -> None:
     assert searched.total is not None and searched.total < 26_000_000
 
 
-def _spread_with_and_without(request_id: str, setting: str) -> tuple[float, float, Quote]:
-    """The spread a sample request's quote reaches as the code is, and with the
-    quote module's ``setting`` off; and the first quote, checked."""
+def _spread_with_and_without(
+    request_id: str, setting: str, module_name: str = "quote", off_value: object = False
+) -> tuple[float, float, Quote]:
+    """The spread a sample request's quote reaches as the code is, and with
+    ``setting`` of ``parcelkit.solve.<module_name>`` off (``off_value``); and
+    the first quote, checked."""
     catalog = karawang_catalog()
     request = next(r for r in karawang_requests() if r.id == request_id)
-    module = importlib.import_module("parcelkit.solve.quote")
+    module = importlib.import_module(f"parcelkit.solve.{module_name}")
     on = quote(catalog, request)
     assert check_quote(catalog, request, on) == []
-    with patch.object(module, setting, False):
+    with patch.object(module, setting, off_value):
         off = quote(catalog, request)
     on_spread, off_spread = (
         next(s.objective for s in r.solver.stages if s.name == "spread") for r in (on, off)
@@ -150,6 +153,15 @@ def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> N
     in arrival order, and the candidate starts from the better of the two."""
     both, arrival, _ = _spread_with_and_without("REQ-0055", "SMALL_FIRST")
     assert both > arrival
+
+
+def test_two_small_variants_share_min_orders_neither_reaches_alone() -> None:
+    """REQ-0016 (210 staff, 35 supervisor and 15 manager parcels): re-filled
+    together (`polish.paired`), a variant of 11 supervisor parcels and one of 2
+    manager parcels take goods of min_order 24 at 22 + 2 units, and the quote
+    sells for producers neither variant could add on its own."""
+    paired, alone, _ = _spread_with_and_without("REQ-0016", "PAIRS", "polish", 0)
+    assert paired >= 600 > alone
 
 
 def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread() -> None:

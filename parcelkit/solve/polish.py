@@ -23,6 +23,7 @@ from functools import partial
 
 from parcelkit.models import Catalog, Request
 from parcelkit.solve.objectives import owners
+from parcelkit.solve.pair import Place, refill_pair, shared_reach
 from parcelkit.solve.parcel import TierSpec
 from parcelkit.solve.single import Aims, Fill, Ledger, Window, need_splits, refill_variant
 from parcelkit.solve.stages import Limits
@@ -52,6 +53,10 @@ SHRINK_PARTS = (2, 4)
 polish. Measured interleaved on the latency benchmark (26 quotes with
 preferences): a score of 18,521 in all without the preference polish, 29,443
 with (2, 4), 22,743 with (2, 4, 8); no change in the median time."""
+
+PAIRS = 2
+"""How many pairs of variants `paired` re-fills together, those that may add the
+most weight of producers first (`shared_reach`); 0: none."""
 
 THREADS = 2
 """Threads that re-fill a tier's variants at once. CP-SAT releases Python's
@@ -84,13 +89,13 @@ class Shelf:
         what is already ordered)."""
         return {p.sku: p.min_order - self.ordered.get(p.sku, 0) for p in self.catalog.products}
 
-    def booked(self, fills: Fills, leave_out: tuple[str, int]) -> Ledger:
-        """A ledger with every variant of ``fills`` booked but one: (tier, index)."""
+    def booked(self, fills: Fills, *leave_out: tuple[str, int]) -> Ledger:
+        """A ledger with every variant of ``fills`` booked but those left out: (tier, index)."""
         ledger = self.ledger()
         owner = owners(self.catalog)
         for name, fill in fills.items():
             for index, (parcel, count) in enumerate(fill):
-                if (name, index) != leave_out:
+                if (name, index) not in leave_out:
                     ledger.take(parcel, count, owner)
         return ledger
 
@@ -222,9 +227,55 @@ def polished(
     return best
 
 
+def paired(
+    shelf: Shelf, windows: Mapping[str, Window], aims: Aims, start: Fills, limits: Limits
+) -> Fills:
+    """``start`` with two variants re-filled together (`refill_pair`), the best of
+    the `PAIRS` most promising pairs, when that raises its score; else ``start``.
+
+    Only pairs that may sell for a producer not yet selling by sharing a
+    min_order neither variant reaches alone are tried (`shared_reach`), those
+    that may add the most weight first: one variant at a time, `polished`
+    never finds those.
+    """
+    owner = owners(shelf.catalog)
+    best, best_score = start, shelf.score(start, aims)
+    if best_score is None:
+        raise ValueError("only a valid candidate can be re-filled")
+
+    def place(at: tuple[str, int]) -> Place:
+        name, index = at
+        return Place(name, shelf.specs[name], start[name], index, windows[name])
+
+    ranked: list[tuple[int, int, Place, Place, Ledger]] = []
+    for first, second in _pairs(start):
+        ledger = shelf.booked(start, first, second)
+        reach = shared_reach(place(first), place(second), ledger, owner, aims.weights)
+        if reach > 0:
+            ranked.append((-reach, len(ranked), place(first), place(second), ledger))
+
+    def refill(job: tuple[int, int, Place, Place, Ledger]) -> Fills | None:
+        _, _, first, second, ledger = job
+        changed = refill_pair(first, second, ledger, owner, limits, aims)
+        return None if changed is None else {**start, **changed}
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for candidate in pool.map(refill, sorted(ranked, key=lambda job: job[:2])[:PAIRS]):
+            reached = shelf.score(candidate, aims) if candidate is not None else None
+            if candidate is not None and reached is not None and reached > best_score:
+                best, best_score = candidate, reached
+    return best
+
+
+def _pairs(fills: Fills) -> list[tuple[tuple[str, int], tuple[str, int]]]:
+    """Every two variants of ``fills``, as (tier, index)."""
+    places = [(name, index) for name, fill in fills.items() for index in range(len(fill))]
+    return [(a, b) for i, a in enumerate(places) for b in places[i + 1 :]]
+
+
 def _liking(parcel: tuple[str, Mapping[str, int]], aims: Aims) -> int:
     """One parcel's preference score."""
     return sum(aims.likes.get(sku, 0) * qty for sku, qty in parcel[1].items())
 
 
-__all__ = ["ROUNDS", "Shelf", "polished"]
+__all__ = ["ROUNDS", "Shelf", "paired", "polished"]

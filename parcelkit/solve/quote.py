@@ -66,7 +66,7 @@ from parcelkit.solve.objectives import (
 )
 from parcelkit.solve.parcel import ParcelContents, TierSpec
 from parcelkit.solve.places import places_bound
-from parcelkit.solve.polish import Shelf, Splits, polished
+from parcelkit.solve.polish import Shelf, Splits, paired, polished
 from parcelkit.solve.quote_model import QuoteModel, build_quote_model
 from parcelkit.solve.single import (
     Aims,
@@ -906,7 +906,10 @@ def _later_fills(
         for s in valid
     ]
     # The first of the best: the usual start wins a tie.
-    return max(results, key=lambda r: run.shelf.score(r, later) or ())
+    best = max(results, key=lambda r: run.shelf.score(r, later) or ())
+    if "spread" in later.order and len(run.request.tiers) > SPREAD_SEARCH_TIERS:
+        best = dict(paired(run.shelf, windows, later, best, polish))
+    return best
 
 
 def _either_order(
