@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Fees, Preferences, Quote, Request, Rules, Status, Tier
-from parcelkit.solve import QuoteObjective, quote
+from parcelkit.solve import QuoteObjective, quote, single
 from parcelkit.verify import check_quote
 from tests.tiny import best_total, tiny_cases
 
@@ -202,6 +202,33 @@ def test_joint_variants_counted_within_min_order_are_a_quote_at_the_bound() -> N
     with patch.object(module, "_joint_start", lambda _run, _variants: {}):
         fills = quote(catalog, request)
     assert next(s for s in fills.solver.stages if s.name == "spread").objective == 460
+
+
+def test_a_value_fill_tries_half_the_parcels_in_one_variant() -> None:
+    """2,000 parcels in three tiers (SYN-0007 of the latency benchmark): no three
+    even variants of the 1,400 manager parcels fit near the best parcel, three
+    of 700, 350 and 350 do, so the value stage reaches its bound (every parcel
+    at its budget); with even splits only, it stops 2.5 % below."""
+    catalog = karawang_catalog()
+    request = Request(
+        id="SYN-0007",
+        company="PT Sintetis 7",
+        tiers=(
+            Tier(name="staff", parcels=200, budget=300_000),
+            Tier(name="supervisor", parcels=400, budget=500_000),
+            Tier(name="manager", parcels=1_400, budget=1_000_000),
+        ),
+        rules=Rules(categories={"snack": (1, 2), "cookies": (1, 2)}),
+        fees=Fees(assembly=5_000),
+    )
+    uneven = quote(catalog, request)
+    value = next(s for s in uneven.solver.stages if s.name == "value")
+    assert value.objective == value.bound == 1_660_000_000
+    assert check_quote(catalog, request, uneven) == []
+    with patch.object(single, "VALUE_UNEVEN", False):
+        even = quote(catalog, request)
+    stage = next(s for s in even.solver.stages if s.name == "value")
+    assert stage.objective is not None and stage.objective < 0.99 * 1_660_000_000
 
 
 def test_value_only_reaches_proven_optimum(example: tuple[Catalog, list[Request]]) -> None:
