@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
@@ -24,6 +26,20 @@ def _request(parcels: int = 100, budget: int = 250_000, **rules: object) -> Requ
         tiers=(Tier(name="staff", parcels=parcels, budget=budget),),
         rules=Rules.model_validate(rules),
         fees={"assembly": 5000, "koperasi": 5000},
+    )
+
+
+def _hand_request() -> Request:
+    """The done-when case of issue 3 with a second tier: 450 staff parcels at
+    Rp40.000 and 50 managers at Rp500.000, halal, one to three drinks each."""
+    return Request(
+        id="REQ-HAND",
+        company="PT Contoh Karawang",
+        tiers=(
+            Tier(name="staff", parcels=450, budget=40_000),
+            Tier(name="manager", parcels=50, budget=500_000),
+        ),
+        rules=Rules.model_validate({"halal_only": True, "categories": {"beverage": (1, 3)}}),
     )
 
 
@@ -138,15 +154,7 @@ def test_only_the_tier_that_cannot_be_served_is_blamed() -> None:
     from parcelkit.data import karawang_catalog
 
     sample = karawang_catalog()
-    request = Request(
-        id="REQ-HAND",
-        company="PT Contoh Karawang",
-        tiers=(
-            Tier(name="staff", parcels=450, budget=40_000),
-            Tier(name="manager", parcels=50, budget=500_000),
-        ),
-        rules=Rules.model_validate({"halal_only": True, "categories": {"beverage": (1, 3)}}),
-    )
+    request = _hand_request()
     result = quote(sample, request)
     assert result.status == Status.INFEASIBLE
     assert result.reasons
@@ -154,3 +162,21 @@ def test_only_the_tier_that_cannot_be_served_is_blamed() -> None:
     assert {s.tier for s in result.suggestions} == {"staff"}
     budget = next(s for s in result.suggestions if s.rule == "budget")
     assert quote(sample, apply(request, budget)).status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+def test_the_explanation_does_not_depend_on_the_threads() -> None:
+    """The relaxations of an impossible tier and the checks of the suggestions run
+    side by side; in turn on one thread the reasons and suggestions are the
+    same, in the same order (`_hand_request`: three suggestions, each checked)."""
+    from parcelkit.data import karawang_catalog
+
+    sample = karawang_catalog()
+    request = _hand_request()
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "BACKGROUND_THREADS", 0):
+        in_turn = quote(sample, request)
+    beside = quote(sample, request)
+    assert beside.status == in_turn.status == Status.INFEASIBLE
+    assert len(beside.suggestions) == 3
+    assert beside.reasons == in_turn.reasons
+    assert beside.suggestions == in_turn.suggestions

@@ -19,6 +19,7 @@ is offered.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 
@@ -53,16 +54,23 @@ class Diagnosis:
     def __bool__(self) -> bool:
         return bool(self.reasons)
 
-    def verified(self, request: Request, check: Callable[[Request], bool]) -> None:
+    def verified(
+        self, request: Request, check: Callable[[Request], bool], pool: Executor | None = None
+    ) -> None:
         """Keep only suggestions that, applied to ``request``, make it servable.
 
         A single parcel's numbers can be too optimistic for the whole order
         (stock shared by many parcels); a numeric suggestion that fails is moved
         in its easy direction to the nearest value that works, by bisection.
+        With ``pool`` the suggestions are first checked side by side (each
+        check is a solve bounded by its own work, so the outcome is the same).
         """
+        applies = (pool.map if pool else map)(
+            lambda suggestion: _applies(request, suggestion, check), self.suggestions
+        )
         kept = []
-        for suggestion in self.suggestions:
-            if _applies(request, suggestion, check):
+        for suggestion, works in zip(self.suggestions, list(applies), strict=True):
+            if works:
                 kept.append(suggestion)
                 continue
             moved = _nearest_working(request, suggestion, check)
@@ -244,14 +252,17 @@ def explain(
     stock: Mapping[str, int],
     ordered: Mapping[str, int],
     limits: Limits,
+    pool: Executor | None = None,
 ) -> Diagnosis:
     """Explain an infeasible request found by the solver (see the module docstring).
 
-    The suggestions are not checked here: `Diagnosis.verified` does that.
+    The suggestions are not checked here: `Diagnosis.verified` does that. With
+    ``pool`` a tier's relaxations are solved side by side, each on a copy of
+    its model; each is bounded by its own work, so the reasons are the same.
     """
     found = Diagnosis()
     for tier in request.tiers:
-        _explain_tier(catalog, tier, specs[tier.name], stock, limits, found)
+        _explain_tier(catalog, tier, specs[tier.name], stock, limits, found, pool)
     if not found:
         _explain_order(catalog, request, specs, stock, ordered, limits, found)
     return found
@@ -306,19 +317,24 @@ def _explain_tier(
     stock: Mapping[str, int],
     limits: Limits,
     found: Diagnosis,
+    pool: Executor | None = None,
 ) -> None:
     relaxed = _relaxed_model(catalog, spec, stock)
     keys = sorted(relaxed.guards.literals)
     if not _proven_impossible(relaxed, keys, limits):
         return  # a valid parcel exists, or none is ruled out: this tier is not to blame
+
+    def relax(key: str) -> tuple[_Relaxed, cp_model.CpSolver | None]:
+        own = replace(relaxed, model=relaxed.model.clone()) if pool else relaxed
+        return own, _solve_keeping(own, [k for k in keys if k != key], limits, focus=key)
+
     fixes: list[str] = []
-    for key in keys:
-        kept = [k for k in keys if k != key]
-        solver = _solve_keeping(relaxed, kept, limits, focus=key)
+    relaxations = list((pool.map if pool else map)(relax, keys))
+    for key, (own, solver) in zip(keys, relaxations, strict=True):
         if solver is None:
             continue
         fixes.append(key)
-        reason, suggestion = _describe(catalog, _read(relaxed, solver, tier, spec, key))
+        reason, suggestion = _describe(catalog, _read(own, solver, tier, spec, key))
         found.reasons.append(reason)
         found.suggestions.append(suggestion)
     if not fixes:

@@ -342,14 +342,22 @@ class _Run:
 
     def infeasible(self, found: diagnose.Diagnosis, stages: Sequence[Stage]) -> Quote:
         """The proven-infeasible answer, with reasons and checked suggestions."""
-        found.verified(self.request, self.servable)
+        with _side_by_side() as pool:
+            found.verified(self.request, self.servable, pool)
         return self._quote(Status.INFEASIBLE, stages, True, found.reasons, found.suggestions)
 
     def explained(self, stages: Sequence[Stage]) -> Quote:
         """Explain, by solving, why the request is infeasible."""
-        found = diagnose.explain(
-            self.catalog, self.request, self.specs, self.available, self.ordered, self.limits
-        )
+        with _side_by_side() as pool:
+            found = diagnose.explain(
+                self.catalog,
+                self.request,
+                self.specs,
+                self.available,
+                self.ordered,
+                self.limits,
+                pool,
+            )
         return self.infeasible(found, stages)
 
     def unknown(self, reason: str, stages: Sequence[Stage], deterministic: bool) -> Quote:
@@ -441,9 +449,13 @@ def quote(
     found = diagnose.precheck(catalog, request, run.specs, run.available)
     if found:
         return run.infeasible(found, [])
-    background = ThreadPoolExecutor(BACKGROUND_THREADS) if BACKGROUND_THREADS else _InTurn()
-    with background:
+    with _side_by_side() as background:
         return _staged(run, objective, background)
+
+
+def _side_by_side() -> Executor:
+    """`BACKGROUND_THREADS` threads, or the calling thread when there are none."""
+    return ThreadPoolExecutor(BACKGROUND_THREADS) if BACKGROUND_THREADS else _InTurn()
 
 
 class _InTurn(Executor):
