@@ -257,12 +257,20 @@ def explain(
     """Explain an infeasible request found by the solver (see the module docstring).
 
     The suggestions are not checked here: `Diagnosis.verified` does that. With
-    ``pool`` a tier's relaxations are solved side by side, each on a copy of
-    its model; each is bounded by its own work, so the reasons are the same.
+    ``pool`` the tiers are proven impossible (or not) side by side, and then a
+    tier's relaxations, each on a copy of its model; each solve is bounded by
+    its own work, so the reasons are the same.
     """
     found = Diagnosis()
-    for tier in request.tiers:
-        _explain_tier(catalog, tier, specs[tier.name], stock, limits, found, pool)
+    relaxed = [_relaxed_model(catalog, specs[tier.name], stock) for tier in request.tiers]
+    impossible = list(
+        (pool.map if pool else map)(
+            lambda r: _proven_impossible(r, sorted(r.guards.literals), limits), relaxed
+        )
+    )
+    for tier, model, proven in zip(request.tiers, relaxed, impossible, strict=True):
+        if proven:  # else a valid parcel exists, or none is ruled out: not to blame
+            _explain_tier(catalog, tier, specs[tier.name], model, limits, found, pool)
     if not found:
         _explain_order(catalog, request, specs, stock, ordered, limits, found)
     return found
@@ -314,15 +322,14 @@ def _explain_tier(
     catalog: Catalog,
     tier: Tier,
     spec: TierSpec,
-    stock: Mapping[str, int],
+    relaxed: _Relaxed,
     limits: Limits,
     found: Diagnosis,
     pool: Executor | None = None,
 ) -> None:
-    relaxed = _relaxed_model(catalog, spec, stock)
+    """Reasons and suggestions for a tier proven impossible: each rule whose
+    relaxation alone allows a parcel, with the least change that does."""
     keys = sorted(relaxed.guards.literals)
-    if not _proven_impossible(relaxed, keys, limits):
-        return  # a valid parcel exists, or none is ruled out: this tier is not to blame
 
     def relax(key: str) -> tuple[_Relaxed, cp_model.CpSolver | None]:
         own = replace(relaxed, model=relaxed.model.clone()) if pool else relaxed
