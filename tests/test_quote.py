@@ -164,6 +164,34 @@ def test_two_small_variants_share_min_orders_neither_reaches_alone() -> None:
     assert paired >= 600 > alone
 
 
+def test_a_spread_candidate_close_to_its_bound_is_searched_longer() -> None:
+    """160 staff and 560 supervisor parcels (SYN-0028 of the latency benchmark):
+    the polished candidate sells for 69 producers against a bound of 70. Close
+    to the bound (`NEAR_GAP`), the spread stage searches around it with
+    `NEAR_WORK`, on two tiers too, and finds the 70th: the quote is proven.
+    Without that search it stays at 69."""
+    catalog = karawang_catalog()
+    request = Request(
+        id="SYN-0028",
+        company="PT Sintetis 28",
+        tiers=(
+            Tier(name="staff", parcels=160, budget=400_000),
+            Tier(name="supervisor", parcels=560, budget=500_000),
+        ),
+        rules=Rules(categories={"beverage": (1, 2), "coffee": (1, 2)}),
+        fees=Fees(assembly=5_000),
+    )
+    searched = quote(catalog, request)
+    spread = next(s for s in searched.solver.stages if s.name == "spread")
+    assert spread.objective == spread.bound == 700
+    assert searched.status == Status.OPTIMAL
+    assert check_quote(catalog, request, searched) == []
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "NEAR_GAP", 0.0):
+        standing = quote(catalog, request)
+    assert next(s for s in standing.solver.stages if s.name == "spread").objective == 690
+
+
 def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread() -> None:
     """REQ-0001: one parcel at the value held holds 7 producers, and the 260
     parcels may have 2 variants; no two such parcels hold 14 different ones

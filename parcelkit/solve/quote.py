@@ -235,6 +235,24 @@ arrive smallest first (32 of the 74) are then filled once, with the same
 answers on all 130: interleaved, 84.8 s against 83.9 s without the second
 order (median 0.506 and 0.525 s)."""
 
+NEAR_GAP = 0.02
+"""A spread candidate this close to the stage's bound (relative, short of it) is
+searched around with `NEAR_WORK` instead of `FOCUS_WORK`, on any number of
+tiers (`SPREAD_SEARCH_TIERS` aside). On the latency benchmark 7 candidates of
+two or three tiers are that close (one producer short); the longer search
+finds the last producer on 5 of them (SYN-0006, SYN-0015, SYN-0019,
+SYN-0023, SYN-0028), which are then proven optimal. Measured interleaved on
+the 130 quotes (`benchmarks/quote_ab.py "" "quote.NEAR_GAP=0.0"`): spread
+within 1 % on 51 against 46, median 0.447 and 0.434 s, p95 1.25 and 1.27 s,
+all quotes 74.6 and 72.2 s. At 0.03 nothing more was reached (76.7 s in
+all); with the default `FOCUS_WORK` none of the 7 rose."""
+
+NEAR_WORK = 1.0
+"""Deterministic seconds for each neighbourhood search of a spread stage whose
+candidate is within `NEAR_GAP` of its bound. With 10 SYN-0028 reached its
+bound as well and SYN-0029 did not; with 1.0 the five close in 0.8 to 1.2 s
+each, the two that do not (SYN-0029, SYN-0053) take 0.1 and 0.4 s more."""
+
 BACKGROUND_THREADS = 2
 """Threads for the work `quote` runs beside its main line (see `_staged`); with
 0 it runs on the calling thread, in turn."""
@@ -498,6 +516,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
     held_spread: int | None = None
     for term in terms:
         first = not staged.outcomes
+        near = False  # the spread candidate close to its bound: searched longer
         if term == "value":
             expression: cp_model.LinearExprT = qm.value()
             bound = (
@@ -518,6 +537,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
                 fills = _later_fills(run, windows, later, qm, staged, background)
                 fills = _with_joint_start(run, later, fills, pending.result()[1])
                 hint = _completed_hint(qm, staged, fills)
+                near = term == "spread" and _near(run, later, fills, pending.result()[0])
             elif term == "preferences" and PREFERENCE_POLISH:
                 hint = _preference_hint(run, windows, aims, qm, staged)
             expression = (
@@ -533,11 +553,11 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
             hint=hint,
             work=None if first else LATER_STAGE_WORK,
             focus=_neighbourhoods(qm, term),
-            focus_work=FOCUS_WORK,
+            focus_work=NEAR_WORK if near else FOCUS_WORK,
             focus_rounds=PREFERENCE_FOCUS_ROUNDS if term == "preferences" else 1,
             wider=first,
             bound_row=first or LATER_BOUND_ROWS,
-            search=first or term != "spread" or len(request.tiers) <= SPREAD_SEARCH_TIERS,
+            search=first or term != "spread" or len(request.tiers) <= SPREAD_SEARCH_TIERS or near,
         )
         if staged.solution is None:
             if outcome.status == Status.INFEASIBLE:
@@ -569,6 +589,16 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
     result = with_totals(catalog, result)
     _verify(catalog, request, result, run.given_stock, run.ordered)
     return result
+
+
+def _near(run: _Run, aims: Aims, fills: Mapping[str, Fill], bound: int | None) -> bool:
+    """Whether ``fills`` sell for producers weighing within `NEAR_GAP` of the spread
+    stage's ``bound``, short of it."""
+    reached = run.shelf.score(fills, aims)
+    if reached is None or bound is None:
+        return False
+    spread = reached[aims.order.index("spread")]
+    return (1 - NEAR_GAP) * bound <= spread < bound
 
 
 def _value_start(run: _Run, best_price: Mapping[str, int]) -> dict[str, Fill]:
