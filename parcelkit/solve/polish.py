@@ -249,10 +249,11 @@ def paired(
 
     ranked: list[tuple[int, int, Place, Place, Ledger]] = []
     for first, second in _pairs(start):
+        one, other = place(first), place(second)
         ledger = shelf.booked(start, first, second)
-        reach = shared_reach(place(first), place(second), ledger, owner, aims.weights)
+        reach = shared_reach(one, other, ledger, owner, aims.weights)
         if reach > 0:
-            ranked.append((-reach, len(ranked), place(first), place(second), ledger))
+            ranked.append((-reach, len(ranked), one, other, ledger))
 
     def refill(job: tuple[int, int, Place, Place, Ledger]) -> Fills | None:
         _, _, first, second, ledger = job

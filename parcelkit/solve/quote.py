@@ -909,7 +909,9 @@ def _later_fills(
     it ran), and the others filled around them. When that candidate is not a
     valid quote as a whole, the polish starts from the value stage's answer.
     Such tiers are also filled first (`_short_first`): both starts are
-    polished and the better kept.
+    polished and the better kept. On quotes whose spread stage does not
+    search (`SPREAD_SEARCH_TIERS`), two of its variants are then re-filled
+    together (`paired`).
     """
     quick = run.candidate_limits(CANDIDATE_WORK)
     fills = _either_order(run, windows, later, quick, background)
