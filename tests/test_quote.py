@@ -113,6 +113,24 @@ def test_a_small_tier_s_goods_are_lifted_by_the_large_tier() -> None:
     assert searched.total is not None and searched.total < 26_000_000
 
 
+def _synthetic(
+    number: int, tiers: dict[str, tuple[int, int]], categories: tuple[str, str]
+) -> Request:
+    """A synthetic request of the latency benchmark (`benchmarks/quote_latency.py`):
+    tiers as name -> (parcels, budget), one or two units of each of two
+    categories, an assembly fee of Rp5.000."""
+    return Request(
+        id=f"SYN-{number:04d}",
+        company=f"PT Sintetis {number}",
+        tiers=tuple(
+            Tier(name=name, parcels=parcels, budget=budget)
+            for name, (parcels, budget) in tiers.items()
+        ),
+        rules=Rules(categories={category: (1, 2) for category in categories}),
+        fees=Fees(assembly=5_000),
+    )
+
+
 def _spread_with_and_without(
     request_id: str, setting: str, module_name: str = "quote", off_value: object = False
 ) -> tuple[float, float, Quote]:
@@ -171,15 +189,8 @@ def test_a_spread_candidate_close_to_its_bound_is_searched_longer() -> None:
     `NEAR_WORK`, on two tiers too, and finds the 70th: the quote is proven.
     Without that search it stays at 69."""
     catalog = karawang_catalog()
-    request = Request(
-        id="SYN-0028",
-        company="PT Sintetis 28",
-        tiers=(
-            Tier(name="staff", parcels=160, budget=400_000),
-            Tier(name="supervisor", parcels=560, budget=500_000),
-        ),
-        rules=Rules(categories={"beverage": (1, 2), "coffee": (1, 2)}),
-        fees=Fees(assembly=5_000),
+    request = _synthetic(
+        28, {"staff": (160, 400_000), "supervisor": (560, 500_000)}, ("beverage", "coffee")
     )
     searched = quote(catalog, request)
     spread = next(s for s in searched.solver.stages if s.name == "spread")
@@ -214,13 +225,7 @@ def test_joint_variants_counted_within_min_order_are_a_quote_at_the_bound() -> N
     parcel counts within stock and min_order exist for them, so the quote is
     proven; the polished fills alone reach 46."""
     catalog = karawang_catalog()
-    request = Request(
-        id="SYN-0012",
-        company="PT Sintetis 12",
-        tiers=(Tier(name="staff", parcels=560, budget=500_000),),
-        rules=Rules(categories={"coffee": (1, 2), "snack": (1, 2)}),
-        fees=Fees(assembly=5_000),
-    )
+    request = _synthetic(12, {"staff": (560, 500_000)}, ("coffee", "snack"))
     module = importlib.import_module("parcelkit.solve.quote")
     joint = quote(catalog, request)
     spread = next(s for s in joint.solver.stages if s.name == "spread")
@@ -238,16 +243,10 @@ def test_a_value_fill_tries_half_the_parcels_in_one_variant() -> None:
     of 700, 350 and 350 do, so the value stage reaches its bound (every parcel
     at its budget); with even splits only, it stops 2.5 % below."""
     catalog = karawang_catalog()
-    request = Request(
-        id="SYN-0007",
-        company="PT Sintetis 7",
-        tiers=(
-            Tier(name="staff", parcels=200, budget=300_000),
-            Tier(name="supervisor", parcels=400, budget=500_000),
-            Tier(name="manager", parcels=1_400, budget=1_000_000),
-        ),
-        rules=Rules(categories={"snack": (1, 2), "cookies": (1, 2)}),
-        fees=Fees(assembly=5_000),
+    request = _synthetic(
+        7,
+        {"staff": (200, 300_000), "supervisor": (400, 500_000), "manager": (1_400, 1_000_000)},
+        ("snack", "cookies"),
     )
     uneven = quote(catalog, request)
     value = next(s for s in uneven.solver.stages if s.name == "value")
