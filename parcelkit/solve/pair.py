@@ -21,9 +21,16 @@ from math import ceil
 
 from ortools.sat.python import cp_model
 
-from parcelkit.solve.objectives import parcel_preference, sells_term
 from parcelkit.solve.parcel import Composition, ParcelContents, TierSpec, add_composition
-from parcelkit.solve.single import Aims, Fill, Ledger, Window, contents_of, parcel_price
+from parcelkit.solve.single import (
+    Aims,
+    Fill,
+    Ledger,
+    Window,
+    contents_of,
+    lexicographic,
+    parcel_price,
+)
 from parcelkit.solve.stages import Limits, parameters
 
 
@@ -81,7 +88,11 @@ def refill_pair(
             price_a, price_b = compositions[a].price, compositions[b].price
             model.add(ratio.denominator * price_a <= ratio.numerator * price_b)
     _add_shared_units(model, places, compositions, ledger)
-    model.maximize(_objective(model, places, compositions, ledger, owner, aims))
+    parts = [
+        (composition, place.spec, place.window, place.count)
+        for place, composition in zip(places, compositions, strict=True)
+    ]
+    model.maximize(lexicographic(model, parts, ledger, owner, aims))
     for place, composition in zip(places, compositions, strict=True):
         _hint(model, composition, place.fill[place.index][0])
     solver = parameters(limits)
@@ -185,41 +196,6 @@ def _add_shared_units(
             used = model.new_bool_var(f"used:{key}")
             model.add_max_equality(used, firsts[key])
             model.add(total >= short).only_enforce_if(used)
-
-
-def _objective(
-    model: cp_model.CpModel,
-    places: tuple[Place, Place],
-    compositions: list[Composition],
-    ledger: Ledger,
-    owner: Mapping[str, str],
-    aims: Aims,
-) -> cp_model.LinearExpr:
-    """The aims, then the two variants' value, as one integer objective in which
-    each term outweighs all after it (as `fill_tier`'s parcels are chosen)."""
-    counts = [place.count for place in places]
-    objective: cp_model.LinearExpr = cp_model.LinearExpr.weighted_sum(
-        [c.price for c in compositions], counts
-    )
-    span = sum(n * place.window.high for n, place in zip(counts, places, strict=True)) + 1
-    for aim in reversed(aims.order):
-        if aim == "spread":
-            fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
-            new_owner = {key: j for key, j in owner.items() if j in fresh}
-            term = sells_term(model, compositions, new_owner, fresh)
-            reach = sum(fresh.values())
-        else:
-            term = cp_model.LinearExpr.weighted_sum(
-                [parcel_preference(c, aims.likes) for c in compositions], counts
-            )
-            reach = sum(
-                n * abs(w) * place.spec.max_same.get(sku, 0)
-                for n, place in zip(counts, places, strict=True)
-                for sku, w in aims.likes.items()
-            )
-        objective = span * term + objective
-        span *= 2 * reach + 1
-    return objective
 
 
 __all__ = ["Place", "refill_pair", "shared_reach"]

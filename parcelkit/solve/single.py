@@ -359,7 +359,7 @@ def _best_share(
         fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
         new_owner = {key: j for key, j in owner.items() if j in fresh}
         model.add(sells_term(model, [composition], new_owner, fresh) >= keep)
-    model.maximize(_lexicographic(model, composition, narrowed, window, ledger, owner, aims))
+    model.maximize(lexicographic(model, [(composition, narrowed, window, 1)], ledger, owner, aims))
     solver = parameters(limits)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -418,7 +418,7 @@ def fewest_short_parcel(
             assert aims is not None and owner is not None and fewest is not None
             model.add(short <= fewest)
             model.maximize(
-                _lexicographic(model, composition, narrowed, window, ledger, owner, aims)
+                lexicographic(model, [(composition, narrowed, window, 1)], ledger, owner, aims)
             )
         else:
             model.maximize(composition.price - (window.high + 1) * short)
@@ -481,27 +481,44 @@ def _meet_min_order(
         model.add(chain[per_parcel - 1] == 1).only_enforce_if(chain[0])
 
 
-def _lexicographic(
+Aimed = tuple[Composition, TierSpec, Window, int]
+"""One parcel kind in an objective: its composition, spec and price window, and
+how many parcels it stands for."""
+
+
+def lexicographic(
     model: cp_model.CpModel,
-    composition: Composition,
-    spec: TierSpec,
-    window: Window,
+    parts: Sequence[Aimed],
     ledger: Ledger,
     owner: Mapping[str, str],
     aims: Aims,
 ) -> cp_model.LinearExpr:
-    """The aims, then price, as one integer objective: each term outweighs all after it."""
-    objective: cp_model.LinearExpr = composition.price
-    span = window.high + 1  # the values the terms so far can take, as a width
+    """The aims, then price, as one integer objective: each term outweighs all after it.
+
+    Over one parcel kind or several (`parcelkit.solve.pair`), each counted for
+    its parcels: producers not yet selling (``ledger.taken``) count once
+    whichever parts hold them, preferences and price per parcel.
+    """
+    compositions = [composition for composition, _, _, _ in parts]
+    counts = [count for _, _, _, count in parts]
+    objective = cp_model.LinearExpr.weighted_sum([c.price for c in compositions], counts)
+    # the values the terms so far can take, as a width
+    span = sum(count * window.high for _, _, window, count in parts) + 1
     for aim in reversed(aims.order):
         if aim == "spread":
             fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
             new_owner = {key: j for key, j in owner.items() if j in fresh}
-            term = sells_term(model, [composition], new_owner, fresh)
+            term = sells_term(model, compositions, new_owner, fresh)
             reach = sum(fresh.values())
         else:
-            term = parcel_preference(composition, aims.likes)
-            reach = sum(abs(w) * spec.max_same.get(sku, 0) for sku, w in aims.likes.items())
+            term = cp_model.LinearExpr.weighted_sum(
+                [parcel_preference(c, aims.likes) for c in compositions], counts
+            )
+            reach = sum(
+                count * abs(w) * spec.max_same.get(sku, 0)
+                for _, spec, _, count in parts
+                for sku, w in aims.likes.items()
+            )
         objective = span * term + objective
         span *= 2 * reach + 1
     return objective
@@ -519,6 +536,7 @@ def contents_of(
 
 
 __all__ = [
+    "Aimed",
     "Aims",
     "Fill",
     "Ledger",
@@ -527,6 +545,7 @@ __all__ = [
     "contents_of",
     "fewest_short_parcel",
     "fill_tier",
+    "lexicographic",
     "need_splits",
     "parcel_price",
     "refill_variant",
