@@ -203,6 +203,27 @@ def test_a_spread_candidate_close_to_its_bound_is_searched_longer() -> None:
     assert next(s for s in standing.solver.stages if s.name == "spread").objective == 690
 
 
+def test_a_one_tier_spread_short_of_its_bound_searches_the_whole_model() -> None:
+    """REQ-0018 (190 staff parcels): the neighbourhood search leaves the spread at
+    28 producers against a bound of 29. Within `SPREAD_WIDE_GAP` of it, the
+    whole model is searched too, with the slots' enforced rows in its LP
+    (`SPREAD_WIDE_LINEARIZATION`), and that proves 28 the most: the stage is
+    optimal. Without it the stage ends unproven."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0018")
+    searched = quote(catalog, request)
+    spread = next(s for s in searched.solver.stages if s.name == "spread")
+    assert spread.objective == spread.bound == 280
+    assert searched.status == Status.OPTIMAL
+    assert check_quote(catalog, request, searched) == []
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "SPREAD_WIDE", False):
+        standing = quote(catalog, request)
+    unproven = next(s for s in standing.solver.stages if s.name == "spread")
+    assert unproven.objective == 280 and unproven.bound == 290
+    assert standing.status == Status.FEASIBLE
+
+
 def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread() -> None:
     """REQ-0001: one parcel at the value held holds 7 producers, and the 260
     parcels may have 2 variants; no two such parcels hold 14 different ones

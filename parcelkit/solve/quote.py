@@ -247,6 +247,39 @@ within 1 % on 51 against 46, median 0.447 and 0.434 s, p95 1.25 and 1.27 s,
 all quotes 74.6 and 72.2 s. At 0.03 nothing more was reached (76.7 s in
 all); with the default `FOCUS_WORK` none of the 7 rose."""
 
+SPREAD_WIDE = True
+"""Whether the spread stage, when its neighbourhood search ended short of the
+bound but within `SPREAD_WIDE_GAP` of it, also searches the whole model
+(`SPREAD_WIDE_WORK`, at linearization level `SPREAD_WIDE_LINEARIZATION`).
+Quotes of more tiers than `SPREAD_SEARCH_TIERS` search around their
+candidate only when it is near the bound (`NEAR_GAP`), so only those can
+get there. Measured interleaved on the latency benchmark's 130 quotes
+(`benchmarks/quote_ab.py`), one-tier quotes only, against none: spread
+within 1 % on 54 against 51 (REQ-0014 230 -> 240, at its bound; REQ-0018
+and SYN-0051 proven optimal), median 0.445 and 0.431 s, p95 1.19 and
+1.24 s, all quotes 72.8 and 71.9 s. On every one-tier quote short of its
+bound (a gap of up to 58 %) it raised SYN-0021 290 -> 410 and four more by
+a producer, but the median went to 0.589 s (0.488 without, 96.7 against
+77.0 s in all); within 10 % it reached nothing more than within 5 % and
+took 77.3 s. On quotes of two or three tiers near their bound it proved
+SYN-0029 optimal (710 -> 720; 0.57 -> 1.46 s) and left SYN-0053 as it was
+(1.11 -> 2.53 s)."""
+
+SPREAD_WIDE_GAP = 0.05
+"""How close to the bound (relative) the neighbourhood search must have left
+the spread for `SPREAD_WIDE`'s search of the whole model."""
+
+SPREAD_WIDE_WORK = 1.0
+"""Deterministic seconds for that search. At 0.5 (interleaved, on every
+one-tier quote short of its bound) it brought 2 more within 1 % instead of 3."""
+
+SPREAD_WIDE_LINEARIZATION = 2
+"""CP-SAT's linearization level for that search. At level 2 the slots' enforced
+rows enter the LP; at the quote model's usual level 1 (`StagedSolve`) the
+same search, with 3 deterministic seconds, raised and proved none of the 17
+one-tier quotes outside 1 %, where level 2 with 1 second proved REQ-0018
+(280) in 0.3 s."""
+
 NEAR_WORK = 1.0
 """Deterministic seconds for each neighbourhood search of a spread stage whose
 candidate is within `NEAR_GAP` of its bound. With 10 SYN-0028 reached its
@@ -546,18 +579,21 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
                 else preference_term(qm, aims.likes)
             )
             bound = pending.result()[0]
+        wide = not first and term == "spread" and SPREAD_WIDE
         outcome = staged.run(
             term,
             expression,
             bound=bound,
             hint=hint,
-            work=None if first else LATER_STAGE_WORK,
+            work=None if first else SPREAD_WIDE_WORK if wide else LATER_STAGE_WORK,
             focus=_neighbourhoods(qm, term),
             focus_work=NEAR_WORK if near else FOCUS_WORK,
             focus_rounds=PREFERENCE_FOCUS_ROUNDS if term == "preferences" else 1,
-            wider=first,
+            wider=first or wide,
+            wider_gap=SPREAD_WIDE_GAP if wide else None,
             bound_row=first or LATER_BOUND_ROWS,
             search=first or term != "spread" or len(request.tiers) <= SPREAD_SEARCH_TIERS or near,
+            linearization=SPREAD_WIDE_LINEARIZATION if wide else None,
         )
         if staged.solution is None:
             if outcome.status == Status.INFEASIBLE:

@@ -151,9 +151,11 @@ class StagedSolve:
         focus: Sequence[Sequence[cp_model.IntVar]] = (),
         focus_work: float | None = None,
         wider: bool = True,
+        wider_gap: float | None = None,
         bound_row: bool = True,
         search: bool = True,
         focus_rounds: int = 1,
+        linearization: int | None = None,
     ) -> StageOutcome:
         """Maximize ``objective`` with the earlier stages held.
 
@@ -175,8 +177,12 @@ class StagedSolve:
         of the whole model; the turns repeat, up to ``focus_rounds`` times,
         while a round raises the objective. Without ``wider`` that search of the whole model
         is left out once a neighbourhood was searched: the best solution known
-        then stands, with ``bound`` as the stage's bound. Without ``search``
+        then stands, with ``bound`` as the stage's bound; with ``wider_gap`` it
+        is left out likewise unless that solution is within ``wider_gap``
+        (relative) of ``bound``. Without ``search``
         no search runs once a solution is known: it stands likewise.
+        ``linearization`` overrides the search of the whole model's
+        linearization level (by default `linearization`).
         """
         self.model.maximize(objective)
         if bound is not None and bound_row:
@@ -201,11 +207,12 @@ class StagedSolve:
                         break
                 if reached or self.value(objective) <= start:
                     break
-            if reached or not wider:
+            if reached or not wider or not self._within(objective, bound, wider_gap):
                 return self._stand(name, objective, bound, focus_stopped)
         self._hint_last()
         while True:
-            solver = parameters(limits, linearization=self.linearization)
+            level = self.linearization if linearization is None else linearization
+            solver = parameters(limits, linearization=level)
             code = solver.solve(self.model)
             if code == cp_model.MODEL_INVALID:
                 raise SolverError(f"stage {name}: CP-SAT says the model is invalid")
@@ -230,6 +237,15 @@ class StagedSolve:
         outcome = StageOutcome(name, status, objective_value, bound_value, stopped)
         self.outcomes.append(outcome)
         return outcome
+
+    def _within(
+        self, objective: cp_model.LinearExprT, bound: int | None, gap: float | None
+    ) -> bool:
+        """Whether the kept solution is within ``gap`` (relative) of ``bound``; True
+        when either is None."""
+        if gap is None or bound is None:
+            return True
+        return bound - self.value(objective) <= gap * abs(bound)
 
     def _stand(
         self, name: str, objective: cp_model.LinearExprT, bound: int | None, stopped: bool
