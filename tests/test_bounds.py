@@ -17,10 +17,11 @@ from parcelkit.solve.bounds import (
     coverage_bound,
     joint_variants,
     spread_bound,
+    units_bound,
 )
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights, sells_term
-from parcelkit.solve.quote import request_specs
+from parcelkit.solve.quote import quote, request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
 from tests.tiny import best_liked, best_spread, snack, tiny_cases, variant_cases
@@ -59,7 +60,17 @@ def _bound(
     }
     needs = {p.sku: p.min_order if min_order else 1 for p in catalog.products}
     weights = producer_weights(catalog, None)
-    return spread_bound(request, specs, windows, owners(catalog), weights, needs, _limits())
+    stock = available_stock(catalog, None)
+    return spread_bound(request, specs, windows, owners(catalog), weights, needs, stock, _limits())
+
+
+def _units(catalog: Catalog, request: Request) -> int | None:
+    """`units_bound` alone."""
+    stock = available_stock(catalog, None)
+    specs = request_specs(catalog, request, stock, {})
+    needs = {p.sku: p.min_order for p in catalog.products}
+    weights = producer_weights(catalog, None)
+    return units_bound(request, specs, owners(catalog), weights, needs, stock, _limits())
 
 
 @settings(max_examples=100, deadline=None)
@@ -68,7 +79,8 @@ def test_spread_bound_is_at_least_every_valid_quote_s_spread(
     case: tuple[Catalog, Request],
 ) -> None:
     """Brute force over every valid quote never finds more producers than the
-    bound, nor than the budget knapsack (`coverage_bound`) on its own."""
+    bound, nor than the budget knapsack (`coverage_bound`) or the units
+    model (`units_bound`) on its own."""
     catalog, request = case
     best = best_spread(catalog, request)
     if best is None:
@@ -78,6 +90,7 @@ def test_spread_bound_is_at_least_every_valid_quote_s_spread(
         _bound(catalog, request, narrow=True),
         _coverage(catalog, request),
         _variants(catalog, request),
+        _units(catalog, request),
     ):
         assert bound is not None
         assert bound >= best
@@ -95,7 +108,11 @@ def test_spread_bound_holds_when_min_order_limits_the_variants(
     best = best_spread(catalog, request)
     if best is None:
         return
-    for bound in (_bound(catalog, request), _variants(catalog, request)):
+    for bound in (
+        _bound(catalog, request),
+        _variants(catalog, request),
+        _units(catalog, request),
+    ):
         assert bound is not None
         assert bound >= best
 
@@ -156,6 +173,38 @@ def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
     assert _coverage(catalog, request) == 20
     assert _bound(catalog, request) == 20
     assert best_spread(catalog, request) == 20
+
+
+def test_units_bound_counts_the_units_min_orders_take_from_every_tier() -> None:
+    """Two tiers of 10 parcels, 4 items a parcel: 80 units in all. Six producers
+    whose goods need 20 units each (at most 2 a parcel, so 10 a tier): a
+    producer may take 10 units in each tier, so no tier alone decides, and
+    the budget knapsack allows all six. The units allow four (40), which the
+    quote reaches."""
+    producers = tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(6))
+    products = tuple(snack(f"S{i}", f"P{i}", 1_000, stock=500, min_order=20) for i in range(6))
+    box = Packaging(
+        id="K0", name="Box", price=1_000, capacity_ml=50_000, max_weight_g=50_000, stock=100
+    )
+    catalog = Catalog(producers=producers, products=products, packaging=(box,))
+    rules = Rules(
+        min_items=1, max_items=4, max_variants=3, min_budget_use="0.1", variant_price_spread="1"
+    )
+    request = Request(
+        id="R1",
+        company="PT Uji",
+        tiers=(
+            Tier(name="staff", parcels=10, budget=50_000),
+            Tier(name="manager", parcels=10, budget=50_000),
+        ),
+        rules=rules,
+    )
+    assert _units(catalog, request) == 40
+    assert _bound(catalog, request) == 40
+    assert _coverage(catalog, request) == 60
+    answer = quote(catalog, request)
+    spread = next(s for s in answer.solver.stages if s.name == "spread")
+    assert spread.objective == spread.bound == 40
 
 
 def test_joint_variants_sees_two_variants_share_the_only_beverage() -> None:

@@ -740,7 +740,9 @@ def _later_bound(
     needs = run.shelf.needs()
     if term == "spread":
         weights = aims.weights
-        bound = spread_bound(run.request, run.specs, windows, owner, weights, needs, run.limits)
+        bound = spread_bound(
+            run.request, run.specs, windows, owner, weights, needs, run.available, run.limits
+        )
         if len(run.request.tiers) > VARIANTS_TIERS:
             return bound, {}
         joint = joint_variants(run.request, run.specs, windows, owner, weights, run.limits)
