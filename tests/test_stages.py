@@ -75,6 +75,22 @@ def test_wider_search_follows_the_neighbourhood() -> None:
     assert (staged.value(x), staged.value(y)) == (10, 0)
 
 
+def test_wider_search_runs_only_within_its_gap_of_the_bound() -> None:
+    """The neighbourhood (y fixed at 5) reaches 3 x 5 + 5 = 20 against a bound of
+    30: a third short. Within a gap of 0.5 the whole model is searched and
+    reaches 30; within 0.2 the neighbourhood's 20 stands, unproven."""
+    staged, x, y = _staged()
+    outcome = staged.run("second", 3 * x + y, bound=30, focus=[[y]], wider_gap=0.5)
+    assert outcome.status == Status.OPTIMAL
+    assert outcome.objective == 30
+
+    staged, x, y = _staged()
+    outcome = staged.run("second", 3 * x + y, bound=30, focus=[[y]], wider_gap=0.2)
+    assert outcome.status == Status.FEASIBLE
+    assert (outcome.objective, outcome.bound) == (20, 30)
+    assert (staged.value(x), staged.value(y)) == (5, 5)
+
+
 def test_a_bound_without_its_row_still_proves_the_stage_it_is_reached_in() -> None:
     """With ``bound_row=False`` the model gets no ``objective <= bound`` row, yet a
     search that reaches the bound ends the stage as optimal; one that cannot
