@@ -182,24 +182,30 @@ def test_two_small_variants_share_min_orders_neither_reaches_alone() -> None:
     assert paired >= 600 > alone
 
 
+def _proven_then_without(request: Request, spread: int, setting: str, off: object) -> Quote:
+    """Quote ``request`` on the sample catalog: its spread stage reaches ``spread``,
+    its bound, and the quote is proven optimal and verifies. Returns the quote
+    with ``setting`` of ``parcelkit.solve.quote`` at ``off``."""
+    catalog = karawang_catalog()
+    searched = quote(catalog, request)
+    stage = next(s for s in searched.solver.stages if s.name == "spread")
+    assert stage.objective == stage.bound == spread
+    assert searched.status == Status.OPTIMAL
+    assert check_quote(catalog, request, searched) == []
+    with patch.object(importlib.import_module("parcelkit.solve.quote"), setting, off):
+        return quote(catalog, request)
+
+
 def test_a_spread_candidate_close_to_its_bound_is_searched_longer() -> None:
     """160 staff and 560 supervisor parcels (SYN-0028 of the latency benchmark):
     the polished candidate sells for 69 producers against a bound of 70. Close
     to the bound (`NEAR_GAP`), the spread stage searches around it with
     `NEAR_WORK`, on two tiers too, and finds the 70th: the quote is proven.
     Without that search it stays at 69."""
-    catalog = karawang_catalog()
     request = _synthetic(
         28, {"staff": (160, 400_000), "supervisor": (560, 500_000)}, ("beverage", "coffee")
     )
-    searched = quote(catalog, request)
-    spread = next(s for s in searched.solver.stages if s.name == "spread")
-    assert spread.objective == spread.bound == 700
-    assert searched.status == Status.OPTIMAL
-    assert check_quote(catalog, request, searched) == []
-    module = importlib.import_module("parcelkit.solve.quote")
-    with patch.object(module, "NEAR_GAP", 0.0):
-        standing = quote(catalog, request)
+    standing = _proven_then_without(request, 700, "NEAR_GAP", 0.0)
     assert next(s for s in standing.solver.stages if s.name == "spread").objective == 690
 
 
@@ -209,16 +215,8 @@ def test_a_one_tier_spread_short_of_its_bound_searches_the_whole_model() -> None
     whole model is searched too, with the slots' enforced rows in its LP
     (`SPREAD_WIDE_LINEARIZATION`), and that proves 28 the most: the stage is
     optimal. Without it the stage ends unproven."""
-    catalog = karawang_catalog()
     request = next(r for r in karawang_requests() if r.id == "REQ-0018")
-    searched = quote(catalog, request)
-    spread = next(s for s in searched.solver.stages if s.name == "spread")
-    assert spread.objective == spread.bound == 280
-    assert searched.status == Status.OPTIMAL
-    assert check_quote(catalog, request, searched) == []
-    module = importlib.import_module("parcelkit.solve.quote")
-    with patch.object(module, "SPREAD_WIDE", False):
-        standing = quote(catalog, request)
+    standing = _proven_then_without(request, 280, "SPREAD_WIDE", False)
     unproven = next(s for s in standing.solver.stages if s.name == "spread")
     assert unproven.objective == 280 and unproven.bound == 290
     assert standing.status == Status.FEASIBLE
