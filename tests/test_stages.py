@@ -91,6 +91,36 @@ def test_wider_search_runs_only_within_its_gap_of_the_bound() -> None:
     assert (staged.value(x), staged.value(y)) == (5, 5)
 
 
+def test_a_wider_search_ending_worse_than_its_start_is_not_kept() -> None:
+    """The neighbourhood (y fixed at 5) reaches x = 5, 20. The whole model's search
+    is made to end on x = 0, y = 10 (10), as CP-SAT may when it leaves the
+    solution it was hinted: the stage keeps 20."""
+    staged, x, y = _staged()
+    real = parameters
+
+    class EndsWorse:
+        """A solver that answers the whole model with x held at 0."""
+
+        def __init__(self, limits: Limits, **kwargs: Any) -> None:
+            self.solver = real(limits, **kwargs)
+
+        def solve(self, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
+            if model is not staged.model:
+                return self.solver.solve(model)
+            held = model.clone()
+            held.add(held.get_int_var_from_proto_index(x.index) == 0)
+            self.solver.solve(held)
+            return cp_model.FEASIBLE
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.solver, name)
+
+    with patch("parcelkit.solve.stages.parameters", EndsWorse):
+        outcome = staged.run("second", 3 * x + y, focus=[[y]])
+    assert outcome.objective == 20
+    assert (staged.value(x), staged.value(y)) == (5, 5)
+
+
 def test_a_bound_without_its_row_still_proves_the_stage_it_is_reached_in() -> None:
     """With ``bound_row=False`` the model gets no ``objective <= bound`` row, yet a
     search that reaches the bound ends the stage as optimal; one that cannot

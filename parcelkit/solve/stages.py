@@ -225,8 +225,11 @@ class StagedSolve:
         objective_value: float | None = None
         bound_value: float | None = bound
         if status in (Status.OPTIMAL, Status.FEASIBLE):
-            self._keep(solver)
-            objective_value = solver.objective_value
+            # The search starts from the best solution known, but nothing makes
+            # CP-SAT end on one as good: a worse one is not kept.
+            if not self._holds_better(objective, solver.objective_value):
+                self._keep(solver)
+            objective_value = float(self.value(objective))
             searched = solver.best_objective_bound
             bound_value = searched if bound is None else min(searched, bound)
             if bound is not None and objective_value >= bound:
@@ -246,6 +249,11 @@ class StagedSolve:
         if gap is None or bound is None:
             return True
         return bound - self.value(objective) <= gap * abs(bound)
+
+    def _holds_better(self, objective: cp_model.LinearExprT, reached: float) -> bool:
+        """Whether the kept solution, read with its solver, reaches more of
+        ``objective`` than ``reached``."""
+        return self._solver is not None and self._covers_model() and self.value(objective) > reached
 
     def _stand(
         self, name: str, objective: cp_model.LinearExprT, bound: int | None, stopped: bool
