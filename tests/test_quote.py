@@ -94,6 +94,26 @@ def test_preferences_proven_once_the_spread_fills_every_place(
     assert without.status == Status.FEASIBLE
 
 
+def test_liked_goods_gather_in_the_largest_variant_of_a_large_tier() -> None:
+    """REQ-0053 (2,730 staff parcels who like coffee, 270 managers): with the staff
+    tier's first variant freed together with each other one
+    (`HOST_PAIR_PARCELS`), parcels and coffee move between them while the
+    spread holds, and the preference score rises by more than half. With
+    those searches left out it stays at 10,140."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0053")
+    gathered = quote(catalog, request)
+    assert check_quote(catalog, request, gathered) == []
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "HOST_PAIR_PARCELS", 10**6):
+        kept = quote(catalog, request)
+    scores = [next(s for s in q.solver.stages if s.name == "preferences") for q in (gathered, kept)]
+    spreads = [next(s for s in q.solver.stages if s.name == "spread") for q in (gathered, kept)]
+    assert spreads[0].objective == spreads[1].objective
+    assert scores[1].objective == 10_140
+    assert scores[0].objective is not None and scores[0].objective >= 15_000
+
+
 def test_a_small_tier_s_goods_are_lifted_by_the_large_tier() -> None:
     """REQ-0042: 5 manager parcels need dates and cookies whose min_order only
     the 105 staff parcels can reach, so neither filling the tiers one after the

@@ -74,6 +74,17 @@ class QuoteModel:
         """The variables that decide ``tiers``: their slots' counts and contents."""
         return [n for slots in tiers for n in slots.counts] + self.contents(tiers)
 
+    def all_but(self, tier: TierSlots, free: Sequence[int]) -> list[cp_model.IntVar]:
+        """Every decision variable but those of ``tier``'s slots at ``free``: their
+        counts and contents move, the rest of the quote stays."""
+        fixed = [
+            var for slots in self.tiers if slots is not tier for var in self.decisions([slots])
+        ]
+        for index, (composition, count) in enumerate(zip(tier.slots, tier.counts, strict=True)):
+            if index not in free:
+                fixed += [count, *_contents(composition)]
+        return fixed
+
     def hint(
         self, fills: Mapping[str, Sequence[tuple[ParcelContents, int]]]
     ) -> dict[cp_model.IntVar, int]:
