@@ -139,8 +139,10 @@ median time (0.485 s and 0.487 s), 10 weighted producers more in all."""
 LATER_STAGE_WORK = 0.05
 """Deterministic seconds for a later stage's search of the whole model, run only
 when no answer to search around is known (its neighbourhood search, with
-`FOCUS_WORK`, replaces it otherwise): it refines an answer that is already
-valid, so it gets a fixed, small amount of work and reports its gap honestly."""
+`FOCUS_WORK`, replaces it otherwise; the spread stage near its bound searches
+the whole model after it, `SPREAD_WIDE`, and uses `SPREAD_WIDE_WORK` for
+both): it refines an answer that is already valid, so it gets a fixed, small
+amount of work and reports its gap honestly."""
 
 LATER_BOUND_ROWS = False
 """Whether a later stage (spread, preferences) adds its bound to the model as a
@@ -843,8 +845,9 @@ def _neighbourhoods(qm: QuoteModel, term: Term) -> list[list[cp_model.IntVar]]:
     was 1.45 %). Preferences count units, so moving parcels from one variant
     to another pays there: their stage then also keeps the contents and moves
     the counts (the 26 sample requests with preferences: a score of 20,349 in
-    all against 15,824 with the counts-fixed search alone, in no more time).
-    For spread, moving counts cannot add a producer.
+    all against 15,824 with the counts-fixed search alone, in no more time),
+    and on large tiers frees two slots at a time, counts and contents
+    (`_host_pairs`). For spread, moving counts cannot add a producer.
     """
     if term == "preferences":
         return [qm.counts(), qm.contents(), *_host_pairs(qm)]

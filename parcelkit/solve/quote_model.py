@@ -77,9 +77,7 @@ class QuoteModel:
     def all_but(self, tier: TierSlots, free: Sequence[int]) -> list[cp_model.IntVar]:
         """Every decision variable but those of ``tier``'s slots at ``free``: their
         counts and contents move, the rest of the quote stays."""
-        fixed = [
-            var for slots in self.tiers if slots is not tier for var in self.decisions([slots])
-        ]
+        fixed = self.decisions([slots for slots in self.tiers if slots is not tier])
         for index, (composition, count) in enumerate(zip(tier.slots, tier.counts, strict=True)):
             if index not in free:
                 fixed += [count, *_contents(composition)]
