@@ -14,7 +14,7 @@ more than the differences measured here (the same code measured a median of
 0.459 s and 0.515 s an hour apart). It prints, per configuration, the median
 and p95 wall time of `quote`, the total time, and what the later stages
 reached in all (weighted producers, spread stages within 1 % of their bound,
-preference score).
+preference score, and the spread stages' mean gap to their bound).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Tally:
     seconds: list[float] = field(default_factory=list)
     spread: float = 0.0
     spread_within: int = 0
+    spread_gaps: list[float] = field(default_factory=list)
     preferences: float = 0.0
 
     def add(self, result: Quote, seconds: float) -> None:
@@ -52,6 +53,8 @@ class Tally:
             if stage.name == "spread":
                 self.spread += stage.objective or 0
                 self.spread_within += stage.gap is not None and stage.gap <= 0.01
+                if stage.gap is not None:
+                    self.spread_gaps.append(stage.gap)
             elif stage.name == "preferences":
                 self.preferences += stage.objective or 0
 
@@ -62,8 +65,12 @@ class Tally:
         return (
             f"{name or '(as is)':45s} median {statistics.median(ordered):.3f} s, "
             f"p95 {p95:.3f} s, total {sum(ordered):.1f} s; spread {self.spread:,.0f} "
-            f"({self.spread_within} within 1 %), preferences {self.preferences:,.0f}"
+            f"({self.spread_within} within 1 %, mean gap {self._mean_gap():.1%}), "
+            f"preferences {self.preferences:,.0f}"
         )
+
+    def _mean_gap(self) -> float:
+        return statistics.fmean(self.spread_gaps) if self.spread_gaps else 0.0
 
 
 def parse(configuration: str) -> list[Setting]:

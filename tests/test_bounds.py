@@ -17,6 +17,7 @@ from parcelkit.solve.bounds import (
     coverage_bound,
     joint_variants,
     spread_bound,
+    tier_caps,
     units_bound,
 )
 from parcelkit.solve.eligibility import available_stock
@@ -47,12 +48,17 @@ def _variants(catalog: Catalog, request: Request) -> int | None:
 
 
 def _bound(
-    catalog: Catalog, request: Request, min_order: bool = True, narrow: bool = False
+    catalog: Catalog,
+    request: Request,
+    min_order: bool = True,
+    narrow: bool = False,
+    caps: bool = False,
 ) -> int | None:
     """The spread bound over the tiers' whole price windows (every valid quote);
     without ``min_order`` as if every sku needed a single unit; ``narrow``, with
     each window's high at its low (a stage holds prices from the low up, so
-    the bound may not count on the high)."""
+    the bound may not count on the high); with ``caps``, each tier's producers
+    also bounded by its own variants (`tier_caps`)."""
     specs = request_specs(catalog, request, available_stock(catalog, None), {})
     windows = {
         name: Window(s.price_low, s.price_low if narrow else s.price_high)
@@ -61,7 +67,9 @@ def _bound(
     needs = {p.sku: p.min_order if min_order else 1 for p in catalog.products}
     weights = producer_weights(catalog, None)
     stock = available_stock(catalog, None)
-    return spread_bound(request, specs, windows, owners(catalog), weights, needs, stock, _limits())
+    owner = owners(catalog)
+    tiers = tier_caps(request, specs, windows, owner, weights, _limits()) if caps else None
+    return spread_bound(request, specs, windows, owner, weights, needs, stock, _limits(), tiers)
 
 
 def _units(catalog: Catalog, request: Request) -> int | None:
@@ -88,6 +96,8 @@ def test_spread_bound_is_at_least_every_valid_quote_s_spread(
     for bound in (
         _bound(catalog, request),
         _bound(catalog, request, narrow=True),
+        _bound(catalog, request, caps=True),
+        _bound(catalog, request, narrow=True, caps=True),
         _coverage(catalog, request),
         _variants(catalog, request),
         _units(catalog, request),
@@ -110,6 +120,7 @@ def test_spread_bound_holds_when_min_order_limits_the_variants(
         return
     for bound in (
         _bound(catalog, request),
+        _bound(catalog, request, caps=True),
         _variants(catalog, request),
         _units(catalog, request),
     ):
@@ -150,6 +161,34 @@ def test_a_small_tier_adds_only_producers_whose_min_order_it_reaches_alone() -> 
     unordered = _bound(catalog, request, min_order=False)
     assert unordered is not None
     assert bound < unordered <= per_parcel
+
+
+def test_tier_caps_count_what_a_tier_s_own_variants_can_hold() -> None:
+    """REQ-0042: three variants of 105 staff parcels at Rp200.000 cannot each
+    hold the most producers one parcel can, so the staff tier's cap is below
+    3 x that parcel, and the bound beside 5 manager parcels comes down with
+    it, still at least what the quote sells for."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0042")
+    specs = request_specs(catalog, request, available_stock(catalog, None), {})
+    windows = {name: Window(s.price_low, s.price_high) for name, s in specs.items()}
+    owner, weights = owners(catalog), producer_weights(catalog, None)
+    staff = specs["staff"]
+    most = best_single(
+        staff,
+        staff.price_low,
+        lambda model, c: sells_term(model, [c], owner, weights),
+        _limits(),
+    )
+    assert most is not None
+    caps = tier_caps(request, specs, windows, owner, weights, _limits())
+    assert caps["staff"] < staff.rules.max_variants * most
+    capped, plain = _bound(catalog, request, caps=True), _bound(catalog, request)
+    assert capped is not None and plain is not None
+    assert capped < plain
+    answer = quote(catalog, request)
+    spread = next(s for s in answer.solver.stages if s.name == "spread")
+    assert spread.objective is not None and spread.objective <= capped
 
 
 def test_coverage_bound_counts_what_the_variants_can_afford_together() -> None:
