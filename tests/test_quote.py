@@ -253,7 +253,7 @@ def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread(
     spread = next(s for s in result.solver.stages if s.name == "spread")
     assert spread.objective == spread.bound == 130
     assert result.status == Status.OPTIMAL
-    with patch.object(module, "VARIANTS_TIERS", 0):
+    with patch.object(module, "VARIANTS_TIERS", 0), patch.object(module, "TIER_CAPS", False):
         unproven = quote(catalog, request)
     assert next(s for s in unproven.solver.stages if s.name == "spread").bound == 140
 

@@ -20,7 +20,9 @@ bounded by the best single parcel in that window:
   spend, a knapsack that also counts category and item limits. On one-tier
   quotes the variants are also solved together (`joint_variants`): two
   variants that each hold the most producers one parcel can must hold
-  different ones, which the budget and categories may not allow. And the
+  different ones, which the budget and categories may not allow; on quotes
+  of more tiers each tier is solved so on its own (`tier_caps`), which
+  caps what the tier adds to the split above. And the
   units each seller's min_order needs must fit in the quote's parcels, in
   their items and their money (`units_bound`): 45 parcels of at most 10
   items hold 450 units, not twenty goods of min_order 24.

@@ -771,7 +771,8 @@ def _later_bound(
     ``windows``; for preferences also with the spread held, when it is
     (`places_bound`), the lesser of the two. For spread on quotes of at most
     `VARIANTS_TIERS` tiers also `joint_variants`' bound, and its variants
-    (`_with_joint_start` may start from them), else {}."""
+    (`_with_joint_start` may start from them), else {}; on more tiers the
+    spread bound caps each tier by that model on the tier alone (`TIER_CAPS`)."""
     needs = run.shelf.needs()
     if term == "spread":
         weights = aims.weights
