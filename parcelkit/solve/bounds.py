@@ -121,7 +121,8 @@ def spread_bound(
         if most is None:
             return None
         variants = min(spec.rules.max_variants, tier.parcels)
-        per_tier[tier.name] = min(variants * most, (caps or {}).get(tier.name, variants * most))
+        cap = (caps or {}).get(tier.name)
+        per_tier[tier.name] = variants * most if cap is None else min(variants * most, cap)
         reachable |= {owner[p.sku] for p in spec.products}
         reachable |= {owner[p.id] for p in spec.packaging if p.id in owner}
         alone[tier.name] = alone_bound(
