@@ -205,14 +205,16 @@ def test_two_small_variants_share_min_orders_neither_reaches_alone() -> None:
 def _proven_then_without(request: Request, spread: int, setting: str, off: object) -> Quote:
     """Quote ``request`` on the sample catalog: its spread stage reaches ``spread``,
     its bound, and the quote is proven optimal and verifies. Returns the quote
-    with ``setting`` of ``parcelkit.solve.quote`` at ``off``."""
+    with ``setting`` of ``parcelkit.solve.quote`` at ``off``, and the counted
+    model (which may prove it another way) left out."""
     catalog = karawang_catalog()
     searched = quote(catalog, request)
     stage = next(s for s in searched.solver.stages if s.name == "spread")
     assert stage.objective == stage.bound == spread
     assert searched.status == Status.OPTIMAL
     assert check_quote(catalog, request, searched) == []
-    with patch.object(importlib.import_module("parcelkit.solve.quote"), setting, off):
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, setting, off), patch.object(module, "COUNTED_TIERS", 0):
         return quote(catalog, request)
 
 
@@ -253,7 +255,11 @@ def test_two_variants_that_cannot_both_hold_the_most_producers_prove_the_spread(
     spread = next(s for s in result.solver.stages if s.name == "spread")
     assert spread.objective == spread.bound == 130
     assert result.status == Status.OPTIMAL
-    with patch.object(module, "VARIANTS_TIERS", 0), patch.object(module, "TIER_CAPS", False):
+    with (
+        patch.object(module, "VARIANTS_TIERS", 0),
+        patch.object(module, "TIER_CAPS", False),
+        patch.object(module, "COUNTED_TIERS", 0),
+    ):
         unproven = quote(catalog, request)
     assert next(s for s in unproven.solver.stages if s.name == "spread").bound == 140
 
@@ -271,7 +277,10 @@ def test_joint_variants_counted_within_min_order_are_a_quote_at_the_bound() -> N
     assert spread.objective == spread.bound == 470
     assert joint.status == Status.OPTIMAL
     assert check_quote(catalog, request, joint) == []
-    with patch.object(module, "_joint_start", lambda _run, _variants: {}):
+    with (
+        patch.object(module, "_joint_start", lambda _run, _variants: {}),
+        patch.object(module, "COUNTED_TIERS", 0),
+    ):
         fills = quote(catalog, request)
     assert next(s for s in fills.solver.stages if s.name == "spread").objective == 460
 

@@ -296,3 +296,37 @@ def _stock_and_min_order(catalog: Catalog, units: Counter[str]) -> bool:
         if used > product.stock or 0 < used < product.min_order:
             return False
     return all(units.get(p.id, 0) <= p.stock for p in catalog.packaging)
+
+
+def is_quote(
+    catalog: Catalog,
+    request: Request,
+    fills: dict[str, list[tuple[tuple[str, dict[str, int]], int]]],
+) -> bool:
+    """Whether ``fills`` (tier name -> (packaging, {sku: qty}) parcels with their
+    counts) is a valid quote: every parcel valid for its tier, the tier's
+    parcels all served in at most ``max_variants`` variants within the price
+    spread, stock and min_order over the whole quote."""
+    fees = request.fees.per_parcel
+    units: Counter[str] = Counter()
+    for tier in request.tiers:
+        rules = effective_rules(request, tier)
+        valid = {
+            (package, frozenset(items))
+            for package, items in compositions(catalog, rules, tier.budget, fees)
+        }
+        fill = fills.get(tier.name, [])
+        if sum(count for _, count in fill) != tier.parcels or len(fill) > rules.max_variants:
+            return False
+        prices = []
+        for (package, contents), count in fill:
+            items = tuple((sku, qty) for sku, qty in contents.items() if qty > 0)
+            if count < 1 or (package, frozenset(items)) not in valid:
+                return False
+            prices.append(price_of(catalog, (package, items), fees))
+            units[package] += count
+            for sku, qty in items:
+                units[sku] += qty * count
+        if max(prices) > (1 + Fraction(rules.variant_price_spread)) * min(prices):
+            return False
+    return _stock_and_min_order(catalog, units)

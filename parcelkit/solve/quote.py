@@ -60,6 +60,7 @@ from parcelkit.solve.bounds import (
     tier_caps,
     value_window,
 )
+from parcelkit.solve.counted import Counted, counted_quote
 from parcelkit.solve.eligibility import Eligible, available_stock, eligible_for
 from parcelkit.solve.objectives import (
     QuoteObjective,
@@ -82,6 +83,7 @@ from parcelkit.solve.single import (
     contents_of,
     fewest_short_parcel,
     fill_tier,
+    parcel_price,
     top_window,
     variant_counts,
 )
@@ -257,6 +259,41 @@ instead, the 74 quotes of two or three tiers took 18 % longer. Tiers that
 arrive smallest first (32 of the 74) are then filled once, with the same
 answers on all 130: interleaved, 84.8 s against 83.9 s without the second
 order (median 0.506 and 0.525 s)."""
+
+COUNTED_TIERS = 1
+"""Quotes of at most this many tiers also solve the counted model
+(`parcelkit.solve.counted`): for the spread stage (`_counted_spread`, where no
+preference stage follows and the candidate is within `COUNTED_GAP` of the
+bound) and beside the preference stage's search (`COUNTED_PREFERENCES`).
+Measured interleaved on the latency benchmark (`benchmarks/quote_ab.py
+"quote.COUNTED_TIERS=0" "quote.COUNTED_PREFERENCES=False"`, the second the
+default): spread stages within 1 % of their bound 55 -> 59 (SYN-0049,
+SYN-0042, SYN-0020, REQ-0069 proven; mean gap 12.0 -> 11.6 %, 53,530 ->
+53,620 weighted producers in all), median 0.449 -> 0.458 s, p95 1.33 -> 1.40
+s, all 130 quotes 77.4 -> 79.0 s. On quotes of two or three tiers its bounds
+stayed above the others' at 0.5 s of work, and its answers, repaired, sold
+for no more (measured on 14 two-tier quotes at 1 s of work)."""
+
+COUNTED_GAP = 0.2
+"""The spread stage solves the counted model when its candidate sells for less
+than its bound but within this share of it. On the benchmark's one-tier
+quotes it proved all it could prove from within 16 %, and nothing from
+further (SYN-0004, SYN-0045, SYN-0021 at 29 to 38 %), at 0.3 to 0.5 s each."""
+
+COUNTED_PREFERENCES = False
+"""Whether the counted model bounds the preference stage of quotes of at most
+`COUNTED_TIERS` tiers, beside the stage's own search (`StagedSolve.tighten`).
+It proves REQ-0067 (880, where the other bounds say 1,080) and tightens
+REQ-0012's bound 2,160 -> 1,749, nothing else on the benchmark, for a median
+0.02 s higher: interleaved (`benchmarks/quote_ab.py
+"quote.COUNTED_PREFERENCES=False" ""`), 0.458 against 0.479 s and 0.440
+against 0.458 s, all 130 quotes 3.2 and 3.4 s longer. Left out for that.
+Its answers are not used either way: as a start they left the stage's search
+lower (REQ-0025: 340 against 440, proven)."""
+
+COUNTED_PREFERENCE_WORK = 0.5
+"""Deterministic seconds for that model's search; at 0.25 it does not prove
+REQ-0067."""
 
 TIER_CAPS = True
 """Whether the spread bound of quotes of more tiers than `VARIANTS_TIERS` counts
@@ -582,6 +619,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
     )
     windows = {name: Window(spec.price_low, spec.price_high) for name, spec in run.specs.items()}
     held_spread: int | None = None
+    held_value: dict[str, int] = {}
     for term in terms:
         first = not staged.outcomes
         near = False  # the spread candidate close to its bound: searched longer
@@ -597,6 +635,7 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
         else:
             pending = background.submit(_later_bound, run, term, windows, owner, aims, held_spread)
             hint = None
+            counted_bound: int | None = None
             if all(o.name == "value" for o in staged.outcomes):
                 # The candidate leans toward every later aim too, so it serves the
                 # stages after this one as well: they start from where this one
@@ -604,8 +643,14 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
                 later = replace(aims, order=tuple(t for t in terms if t != "value"))
                 fills = _later_fills(run, windows, later, qm, staged, background)
                 fills = _with_joint_start(run, later, fills, pending.result()[1])
+                if later.order == ("spread",) and len(request.tiers) <= COUNTED_TIERS:
+                    fills, counted_bound = _counted_spread(
+                        run, windows, owner, later, held_value, fills, pending.result()[0]
+                    )
                 hint = _completed_hint(qm, staged, fills)
-                near = term == "spread" and _near(run, later, fills, pending.result()[0])
+                near = term == "spread" and _near(
+                    run, later, fills, _lesser(pending.result()[0], counted_bound)
+                )
             elif term == "preferences" and PREFERENCE_POLISH:
                 hint = _preference_hint(run, windows, aims, qm, staged)
             expression = (
@@ -613,8 +658,18 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
                 if term == "spread"
                 else preference_term(qm, aims.likes)
             )
-            bound = pending.result()[0]
+            bound = _lesser(pending.result()[0], counted_bound)
         wide = not first and term == "spread" and SPREAD_WIDE
+        counted = (
+            background.submit(
+                _counted, run, windows, owner, aims, held_spread, _answered(qm, staged)
+            )
+            if term == "preferences"
+            and COUNTED_PREFERENCES
+            and len(request.tiers) <= COUNTED_TIERS
+            and staged.solution is not None
+            else None
+        )
         outcome = staged.run(
             term,
             expression,
@@ -630,12 +685,14 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
             search=first or term != "spread" or len(request.tiers) <= SPREAD_SEARCH_TIERS or near,
             linearization=SPREAD_WIDE_LINEARIZATION if wide else None,
         )
+        if counted is not None:
+            staged.tighten(counted.result().bound)
         if staged.solution is None:
             if outcome.status == Status.INFEASIBLE:
                 return _confirmed_infeasible(run, [o.record() for o in staged.outcomes])
             break
         if term == "value":
-            windows = _hold_value(qm, staged, Fraction(objective.value_tolerance))
+            windows, held_value = _hold_value(qm, staged, Fraction(objective.value_tolerance))
         else:
             reached = staged.value(expression)
             staged.hold(expression, reached)
@@ -897,8 +954,11 @@ def _terms(objective: QuoteObjective, request: Request) -> list[Term]:
     return [t for t in objective.order if t != "preferences" or has_preferences]
 
 
-def _hold_value(qm: QuoteModel, staged: StagedSolve, tolerance: Fraction) -> dict[str, Window]:
-    """Hold the value reached: each tier keeps ``1 - tolerance`` of it, in total and per parcel.
+def _hold_value(
+    qm: QuoteModel, staged: StagedSolve, tolerance: Fraction
+) -> tuple[dict[str, Window], dict[str, int]]:
+    """Hold the value reached: each tier keeps ``1 - tolerance`` of it, in total and
+    per parcel. Returns each tier's price window and the least total it may have.
 
     Holding it per parcel too (every variant at least ``1 - tolerance`` of the
     tier's value per parcel, or of the cheapest variant the value stage chose)
@@ -907,9 +967,11 @@ def _hold_value(qm: QuoteModel, staged: StagedSolve, tolerance: Fraction) -> dic
     candidates.
     """
     windows = {}
+    least = {}
     for slots in qm.tiers:
         total = staged.value(slots.value())
-        qm.model.add(slots.value() >= ceil((1 - tolerance) * total))
+        least[slots.tier.name] = ceil((1 - tolerance) * total)
+        qm.model.add(slots.value() >= least[slots.tier.name])
         reached = Fraction(total, slots.tier.parcels)
         # Never below a variant the value stage chose, so its answer stays valid.
         cheapest = min(staged.value(c.price) for c in slots.slots if staged.value(c.active))
@@ -917,7 +979,7 @@ def _hold_value(qm: QuoteModel, staged: StagedSolve, tolerance: Fraction) -> dic
         for composition in slots.slots:
             qm.model.add(composition.price >= window.low).only_enforce_if(composition.active)
         windows[slots.tier.name] = window
-    return windows
+    return windows, least
 
 
 def _fills(
@@ -1120,6 +1182,98 @@ def _preference_hint(
         rounds=PREFERENCE_ROUNDS,
     )
     return None if raised is answered else qm.hint(raised)
+
+
+def _counted(
+    run: _Run,
+    windows: Mapping[str, Window],
+    owner: Mapping[str, str],
+    aims: Aims,
+    held_spread: int | None,
+    answered: Mapping[str, Fill],
+) -> Counted:
+    """The counted model's bound on the preference stage (`counted_quote`),
+    from the spread stage's answer, run beside the stage's own search."""
+    if held_spread is None:
+        return Counted(None, {})
+    reached = run.shelf.score(answered, replace(aims, order=("preferences",)))
+    return counted_quote(
+        run.request,
+        run.specs,
+        windows,
+        owner,
+        aims.weights,
+        run.shelf.needs(),
+        run.available,
+        run.limits,
+        likes=aims.likes,
+        spread=held_spread,
+        start=answered,
+        beat=None if reached is None else reached[0],
+        work=COUNTED_PREFERENCE_WORK,
+    )
+
+
+def _counted_spread(
+    run: _Run,
+    windows: Mapping[str, Window],
+    owner: Mapping[str, str],
+    aims: Aims,
+    held_value: Mapping[str, int],
+    fills: dict[str, Fill],
+    bound: int | None,
+) -> tuple[dict[str, Fill], int | None]:
+    """When ``fills`` sell for fewer producers than ``bound``: the counted model's
+    bound on the spread, and its quote when it sells for more than ``fills``
+    (as found, or its variants counted anew when a good held in two of them
+    misses its min_order or stock, `_joint_start`); else ``fills`` and None.
+
+    Its quote knows nothing of the company's likes, so it runs only where no
+    preference stage follows (REQ-0068's counted quote sold for 370, the
+    bound, and left a preference score of -50 where the stage's search from
+    ``fills`` reached 370 and 3,300; its bound alone tightened none of the
+    benchmark's quotes with preferences).
+    """
+    spread_only = replace(aims, order=("spread",))
+    reached = run.shelf.score(fills, spread_only)
+    if reached is None or bound is None or not bound > reached[0] >= (1 - COUNTED_GAP) * bound:
+        return fills, None
+    found = counted_quote(
+        run.request,
+        run.specs,
+        windows,
+        owner,
+        aims.weights,
+        run.shelf.needs(),
+        run.available,
+        run.limits,
+        beat=reached[0],
+    )
+    for candidate in (
+        found.fills,
+        _joint_start(run, {name: [p for p, _ in fill] for name, fill in found.fills.items()}),
+    ):
+        if _keeps_value(run, held_value, candidate):
+            more = run.shelf.score(candidate, spread_only)
+            if more is not None and more > reached:
+                return candidate, found.bound
+    return fills, found.bound
+
+
+def _keeps_value(run: _Run, held_value: Mapping[str, int], fills: Mapping[str, Fill]) -> bool:
+    """Whether every tier of ``fills`` costs at least the total the value stage held."""
+    return bool(fills) and all(
+        sum(count * parcel_price(run.specs[name], parcel) for parcel, count in fill)
+        >= held_value.get(name, 0)
+        for name, fill in fills.items()
+    )
+
+
+def _lesser(bound: int | None, other: int | None) -> int | None:
+    """The lesser of two bounds, either of which may be unknown (None)."""
+    if bound is None or other is None:
+        return other if bound is None else bound
+    return min(bound, other)
 
 
 def _completed_hint(

@@ -335,6 +335,18 @@ class StagedSolve:
         self.solution = list(solver.response_proto.solution)
         self._solver = solver
 
+    def tighten(self, bound: int | None) -> None:
+        """Lower the last stage's bound to ``bound``, a bound proven outside the
+        model after the stage ran; the stage is optimal once its answer reaches it."""
+        if bound is None or not self.outcomes:
+            return
+        last = self.outcomes[-1]
+        if last.bound is not None and last.bound <= bound:
+            return
+        last.bound = bound
+        if last.objective is not None and last.objective >= bound:
+            last.status = Status.OPTIMAL
+
     def hold(self, objective: cp_model.LinearExprT, reached: int) -> None:
         """Keep ``objective`` at least at ``reached`` from now on."""
         self.model.add(objective >= reached)
