@@ -25,7 +25,7 @@ from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import quote, request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
-from tests.tiny import best_liked, best_spread, snack, tiny_cases, variant_cases
+from tests.tiny import best_liked, best_spread, draw_likes, snack, tiny_cases, variant_cases
 
 
 def _limits() -> Limits:
@@ -309,9 +309,7 @@ def test_places_bound_is_at_least_every_quote_s_liked_score_with_the_spread_held
     never scores more (likes and dislikes) than the places bound, built whatever
     the places to spare (the gate lifted), at the best spread and one producer below."""
     catalog, request = case
-    skus = [p.sku for p in catalog.products]
-    chosen = data.draw(st.lists(st.sampled_from(skus), min_size=1, max_size=2, unique=True))
-    likes = {sku: data.draw(st.sampled_from([-2, -1, 1, 2, 3])) for sku in chosen}
+    likes = draw_likes(data, catalog)
     most = best_spread(catalog, request)
     if most is None:
         return

@@ -19,7 +19,7 @@ from parcelkit.solve.quote import quote, request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
 from tests.test_quote import _synthetic
-from tests.tiny import best_liked, best_spread, is_quote, tiny_cases, variant_cases
+from tests.tiny import best_liked, best_spread, draw_likes, is_quote, tiny_cases, variant_cases
 
 
 def _counted(
@@ -96,9 +96,7 @@ def test_the_counted_preference_bound_is_at_least_every_quote_s_score_with_the_s
     never scores more (likes and dislikes) than the counted model's bound, at
     the best spread and one producer below."""
     catalog, request = case
-    skus = [p.sku for p in catalog.products]
-    chosen = data.draw(st.lists(st.sampled_from(skus), min_size=1, max_size=2, unique=True))
-    likes = {sku: data.draw(st.sampled_from([-2, -1, 1, 2, 3])) for sku in chosen}
+    likes = draw_likes(data, catalog)
     most = best_spread(catalog, request)
     if most is None:
         return

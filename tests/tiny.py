@@ -208,6 +208,13 @@ def best_total(catalog: Catalog, request: Request) -> int | None:
     return _best(catalog, request, lambda total, _units: total)
 
 
+def draw_likes(data: st.DataObject, catalog: Catalog) -> dict[str, int]:
+    """A company's likes: one or two of the catalog's skus, each liked or disliked."""
+    skus = [p.sku for p in catalog.products]
+    chosen = data.draw(st.lists(st.sampled_from(skus), min_size=1, max_size=2, unique=True))
+    return {sku: data.draw(st.sampled_from([-2, -1, 1, 2, 3])) for sku in chosen}
+
+
 def best_spread(catalog: Catalog, request: Request) -> int | None:
     """The most producers selling (10 each) over every valid quote, or None when none exists."""
     owner = {p.sku: p.producer_id for p in catalog.products}

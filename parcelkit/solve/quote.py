@@ -1197,20 +1197,34 @@ def _counted(
     if held_spread is None:
         return Counted(None, {})
     reached = run.shelf.score(answered, replace(aims, order=("preferences",)))
+    return _counted_model(
+        run,
+        windows,
+        owner,
+        aims,
+        likes=aims.likes,
+        spread=held_spread,
+        start=answered,
+        beat=None if reached is None else reached[0],
+        work=COUNTED_PREFERENCE_WORK,
+    )
+
+
+def _counted_model(
+    run: _Run, windows: Mapping[str, Window], owner: Mapping[str, str], aims: Aims, **options: Any
+) -> Counted:
+    """`counted_quote` for ``run``'s request, stock and needs, with ``options``."""
+    needs = run.shelf.needs()
     return counted_quote(
         run.request,
         run.specs,
         windows,
         owner,
         aims.weights,
-        run.shelf.needs(),
+        needs,
         run.available,
         run.limits,
-        likes=aims.likes,
-        spread=held_spread,
-        start=answered,
-        beat=None if reached is None else reached[0],
-        work=COUNTED_PREFERENCE_WORK,
+        **options,
     )
 
 
@@ -1238,17 +1252,7 @@ def _counted_spread(
     reached = run.shelf.score(fills, spread_only)
     if reached is None or bound is None or not bound > reached[0] >= (1 - COUNTED_GAP) * bound:
         return fills, None
-    found = counted_quote(
-        run.request,
-        run.specs,
-        windows,
-        owner,
-        aims.weights,
-        run.shelf.needs(),
-        run.available,
-        run.limits,
-        beat=reached[0],
-    )
+    found = _counted_model(run, windows, owner, aims, beat=reached[0])
     for candidate in (
         found.fills,
         _joint_start(run, {name: [p for p, _ in fill] for name, fill in found.fills.items()}),
