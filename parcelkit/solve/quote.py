@@ -1253,14 +1253,12 @@ def _counted_spread(
     if reached is None or bound is None or not bound > reached[0] >= (1 - COUNTED_GAP) * bound:
         return fills, None
     found = _counted_model(run, windows, owner, aims, beat=reached[0])
-    for candidate in (
-        found.fills,
-        _joint_start(run, {name: [p for p, _ in fill] for name, fill in found.fills.items()}),
-    ):
-        if _keeps_value(run, held_value, candidate):
-            more = run.shelf.score(candidate, spread_only)
-            if more is not None and more > reached:
-                return candidate, found.bound
+    candidate = found.fills
+    if found.fills and run.shelf.score(found.fills, spread_only) is None:
+        candidate = _joint_start(run, {name: [p for p, _ in f] for name, f in found.fills.items()})
+    more = run.shelf.score(candidate, spread_only) if candidate else None
+    if more is not None and more > reached and _keeps_value(run, held_value, candidate):
+        return candidate, found.bound
     return fills, found.bound
 
 
