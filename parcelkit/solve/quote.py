@@ -266,19 +266,21 @@ COUNTED_TIERS = 1
 preference stage follows and the candidate is within `COUNTED_GAP` of the
 bound) and beside the preference stage's search (`COUNTED_PREFERENCES`).
 Measured interleaved on the latency benchmark (`benchmarks/quote_ab.py
-"quote.COUNTED_TIERS=0" "quote.COUNTED_PREFERENCES=False"`, the second the
-default): spread stages within 1 % of their bound 55 -> 59 (SYN-0049,
-SYN-0042, SYN-0020, REQ-0069 proven; mean gap 12.0 -> 11.6 %, 53,530 ->
-53,620 weighted producers in all), median 0.449 -> 0.458 s, p95 1.33 -> 1.40
-s, all 130 quotes 77.4 -> 79.0 s. On quotes of two or three tiers its bounds
-stayed above the others' at 0.5 s of work, and its answers, repaired, sold
-for no more (measured on 14 two-tier quotes at 1 s of work)."""
+"quote.COUNTED_TIERS=0" ""`): spread stages within 1 % of their bound 55 ->
+60 (SYN-0011, SYN-0049, SYN-0042, SYN-0020, REQ-0069 proven; mean gap 12.0
+-> 11.5 %, 53,530 -> 53,660 weighted producers in all), median 0.461 ->
+0.474 s, p95 1.41 -> 1.52 s, all 130 quotes 78.5 -> 79.8 s. On quotes of two
+or three tiers its bounds stayed above the others' at 0.5 s of work, and its
+answers, repaired, sold for no more (measured on 14 two-tier quotes at 1 s
+of work)."""
 
 COUNTED_GAP = 0.2
 """The spread stage solves the counted model when its candidate sells for less
 than its bound but within this share of it. On the benchmark's one-tier
-quotes it proved all it could prove from within 16 %, and nothing from
-further (SYN-0004, SYN-0045, SYN-0021 at 29 to 38 %), at 0.3 to 0.5 s each."""
+quotes the answers it proved were from within 16 %; from further (SYN-0004,
+SYN-0016, SYN-0045, REQ-0056, SYN-0021, at 24 to 38 %) it proved or raised
+nothing even at 1 s of work and four solves, which took 1.8 to 3.2 s a
+quote (SYN-0056, at 21 %, rose from 370 to 400 producers)."""
 
 COUNTED_PREFERENCES = False
 """Whether the counted model bounds the preference stage of quotes of at most
