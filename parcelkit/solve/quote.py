@@ -270,9 +270,9 @@ Measured interleaved on the latency benchmark (`benchmarks/quote_ab.py
 60 (SYN-0011, SYN-0049, SYN-0042, SYN-0020, REQ-0069 proven; mean gap 12.0
 -> 11.5 %, 53,530 -> 53,660 weighted producers in all), median 0.461 ->
 0.474 s, p95 1.41 -> 1.52 s, all 130 quotes 78.5 -> 79.8 s. On quotes of two
-or three tiers its bounds stayed above the others' at 0.5 s of work, and its
-answers, repaired, sold for no more (measured on 14 two-tier quotes at 1 s
-of work)."""
+or three tiers its bounds were none below the others' (0.5 s of work, the 12
+such quotes with preferences), and its answers, repaired, sold for no more
+(14 two-tier quotes, 1 s of work)."""
 
 COUNTED_GAP = 0.2
 """The spread stage solves the counted model when its candidate sells for less
