@@ -286,7 +286,7 @@ COUNTED_PREFERENCES = False
 """Whether the counted model bounds the preference stage of quotes of at most
 `COUNTED_TIERS` tiers, beside the stage's own search (`StagedSolve.tighten`).
 It proves REQ-0067 (880, where the other bounds say 1,080) and tightens
-REQ-0012's bound 2,160 -> 1,749, nothing else on the benchmark, for a median
+REQ-0012's bound 2,160 -> 1,371 and REQ-0017's 1,680 -> 1,418, for a median
 0.02 s higher: interleaved (`benchmarks/quote_ab.py
 "quote.COUNTED_PREFERENCES=False" ""`), 0.458 against 0.479 s and 0.440
 against 0.458 s, all 130 quotes 3.2 and 3.4 s longer. Left out for that.
@@ -1194,8 +1194,9 @@ def _counted(
     held_spread: int | None,
     answered: Mapping[str, Fill],
 ) -> Counted:
-    """The counted model's bound on the preference stage (`counted_quote`),
-    from the spread stage's answer, run beside the stage's own search."""
+    """The counted model's bound on the preference stage (`counted_quote`), run
+    beside the stage's own search; ``answered``, the spread stage's answer, is
+    what its answer must beat to be worth repairing."""
     if held_spread is None:
         return Counted(None, {})
     reached = run.shelf.score(answered, replace(aims, order=("preferences",)))
@@ -1206,7 +1207,6 @@ def _counted(
         aims,
         likes=aims.likes,
         spread=held_spread,
-        start=answered,
         beat=None if reached is None else reached[0],
         work=COUNTED_PREFERENCE_WORK,
     )
