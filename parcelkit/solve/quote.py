@@ -282,11 +282,12 @@ than its bound but within this share of it. The model takes 0.5 to 0.8 s
 where it runs, and it pays off near the bound: on the benchmark it proved
 SYN-0011, SYN-0049, SYN-0042 and SYN-0020 from 8.5 to 12.5 % below it and
 REQ-0069 from 15.4 %, but nothing from 16 % or further (REQ-0006 and six
-more, even at 1 s of work; SYN-0056 rose from 370 to 400). Five hand-written one-tier requests of 120 parcels
-at Rp150.000 to Rp400.000 (one beverage or two) start 10.6 to 17.5 % below
-their bounds: at 0.2 the model ran on all five, for 0.85 to 1.32 s a quote
-against 0.36 to 0.55 s, and raised one (Rp250.000, 290 -> 320 producers);
-at 0.15 it runs on one of them (1.22 s), and REQ-0069 is left unproven."""
+more, even at 1 s of work; SYN-0056 rose from 370 to 400). Five hand-written
+one-tier requests of 120 parcels at Rp150.000 to Rp400.000 (one beverage or
+two) start 10.6 to 17.5 % below their bounds: at 0.2 the model ran on all
+five, for 0.85 to 1.32 s a quote against 0.36 to 0.55 s, and raised one
+(Rp250.000, 290 -> 320 producers); at 0.15 it runs on one of them (1.22 s),
+and REQ-0069 is left unproven."""
 
 COUNTED_PREFERENCES = False
 """Whether the counted model bounds the preference stage of quotes of at most
