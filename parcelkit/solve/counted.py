@@ -42,7 +42,9 @@ from ortools.sat.python import cp_model
 
 from parcelkit.models import Request, Tier
 from parcelkit.solve.objectives import parcel_preference, sells_term
-from parcelkit.solve.parcel import Composition, TierSpec, add_composition
+from parcelkit.solve.parcel import Composition, TierSpec
+from parcelkit.solve.polish import ordered_units
+from parcelkit.solve.quote_model import add_price_spread, add_slots, count_if
 from parcelkit.solve.single import Fill, Window, contents_of
 from parcelkit.solve.stages import Limits, hint_values, parameters
 
@@ -147,29 +149,19 @@ def counted_quote(
 
 
 def _add_tier(model: cp_model.CpModel, tier: Tier, spec: TierSpec) -> list[_Slot]:
-    """A tier's slots: parcels summing to the tier's, most first, the first in
-    use, and the used ones within the price spread of each other."""
-    slots = []
-    for index in range(min(spec.rules.max_variants, tier.parcels)):
-        name = f"{tier.name}#{index}"
-        active = model.new_bool_var(f"{name}:active")
-        parcels = model.new_int_var(0, tier.parcels, f"{name}:parcels")
-        model.add(parcels >= 1).only_enforce_if(active)
-        model.add(parcels == 0).only_enforce_if(~active)
-        composition = add_composition(model, spec, name, active)
-        slots.append(_Slot(tier, spec, composition, parcels, []))
-    model.add(slots[0].composition.active == 1)
-    model.add(cp_model.LinearExpr.sum([s.parcels for s in slots]) == tier.parcels)
-    for more, fewer in pairwise(slots):
-        model.add(more.parcels >= fewer.parcels)
-    ratio = spec.spread_ratio
-    for a in slots:
-        for b in slots:
-            if a is not b:
-                model.add(
-                    ratio.denominator * a.composition.price <= ratio.numerator * b.composition.price
-                ).only_enforce_if([a.composition.active, b.composition.active])
-    return slots
+    """A tier's slots (`add_slots`, as in the quote model): parcels summing to the
+    tier's, most first, the first in use, and the used ones within the price
+    spread of each other."""
+    compositions, counts = add_slots(model, tier, spec)
+    model.add(compositions[0].active == 1)
+    model.add(cp_model.LinearExpr.sum(counts) == tier.parcels)
+    for more, fewer in pairwise(counts):
+        model.add(more >= fewer)
+    add_price_spread(model, spec, compositions)
+    return [
+        _Slot(tier, spec, composition, n, [])
+        for composition, n in zip(compositions, counts, strict=True)
+    ]
 
 
 def _add_thresholds(
@@ -233,12 +225,7 @@ def _missed(
     fills: Mapping[str, Fill], needs: Mapping[str, int], stock: Mapping[str, int]
 ) -> set[str]:
     """The goods ``fills`` order beyond their stock or below their need."""
-    units: dict[str, int] = {}
-    for fill in fills.values():
-        for (package, contents), count in fill:
-            units[package] = units.get(package, 0) + count
-            for sku, qty in contents.items():
-                units[sku] = units.get(sku, 0) + qty * count
+    units = ordered_units(fills)
     return {
         key for key, ordered in units.items() if ordered > stock[key] or ordered < needs.get(key, 1)
     }
@@ -262,11 +249,10 @@ def _add_exact_units(
             chain = composition.steps.get(key) or (
                 [composition.packaging[key]] if key in composition.packaging else []
             )
-            for k, step in enumerate(chain):
-                units = model.new_int_var(0, slot.tier.parcels, f"units:{key}#{index}>{k}")
-                model.add(units == slot.parcels).only_enforce_if(step)
-                model.add(units == 0).only_enforce_if(~step)
-                parts.append(units)
+            parts.extend(
+                count_if(model, slot.parcels, step, slot.tier.parcels, f"{key}#{index}>{k}")
+                for k, step in enumerate(chain)
+            )
             held.extend(chain[:1])
         total = cp_model.LinearExpr.sum(parts)
         model.add(total <= stock[key])

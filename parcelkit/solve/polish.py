@@ -105,15 +105,9 @@ class Shelf:
 
         Per-parcel rules need no check: every parcel was solved with them.
         """
-        units: dict[str, int] = {}
-        for tier in self.request.tiers:
-            fill = fills.get(tier.name)
-            if not fill:
-                return None
-            for (package, contents), count in fill:
-                units[package] = units.get(package, 0) + count
-                for sku, qty in contents.items():
-                    units[sku] = units.get(sku, 0) + qty * count
+        if any(not fills.get(tier.name) for tier in self.request.tiers):
+            return None
+        units = ordered_units(fills)
         needs = self.needs()
         if any(n > self.available[k] or n < needs.get(k, 1) for k, n in units.items()):
             return None
@@ -126,6 +120,17 @@ class Shelf:
             else:
                 reached.append(sum(aims.likes.get(key, 0) * n for key, n in units.items()))
         return tuple(reached)
+
+
+def ordered_units(fills: Fills) -> dict[str, int]:
+    """The units ``fills`` order of each sku and packaging id, over all tiers."""
+    units: dict[str, int] = {}
+    for fill in fills.values():
+        for (package, contents), count in fill:
+            units[package] = units.get(package, 0) + count
+            for sku, qty in contents.items():
+                units[sku] = units.get(sku, 0) + qty * count
+    return units
 
 
 def polished(
@@ -279,4 +284,4 @@ def _liking(parcel: tuple[str, Mapping[str, int]], aims: Aims) -> int:
     return sum(aims.likes.get(sku, 0) * qty for sku, qty in parcel[1].items())
 
 
-__all__ = ["ROUNDS", "Shelf", "paired", "polished"]
+__all__ = ["ROUNDS", "Shelf", "ordered_units", "paired", "polished"]

@@ -296,7 +296,9 @@ It proves REQ-0067 (880, where the other bounds say 1,080) and tightens
 REQ-0012's bound 2,160 -> 1,371 and REQ-0017's 1,680 -> 1,418, for a median
 0.02 s higher: interleaved (`benchmarks/quote_ab.py
 "quote.COUNTED_PREFERENCES=False" ""`), 0.458 against 0.479 s and 0.440
-against 0.458 s, all 130 quotes 3.2 and 3.4 s longer. Left out for that.
+against 0.458 s, all 130 quotes 3.2 and 3.4 s longer (measured while it
+still started from the spread stage's answer, before bc5e446). Left out
+for that.
 Its answers are not used either way: as a start they left the stage's search
 lower (REQ-0025: 340 against 440, proven)."""
 

@@ -166,11 +166,14 @@ def build_quote_model(
     return QuoteModel(model, tiers, total_units, used)
 
 
-def _add_tier(model: cp_model.CpModel, tier: Tier, spec: TierSpec, flexible: bool) -> TierSlots:
-    count = min(spec.rules.max_variants, tier.parcels)
+def add_slots(
+    model: cp_model.CpModel, tier: Tier, spec: TierSpec
+) -> tuple[list[Composition], list[cp_model.IntVar]]:
+    """A tier's variant slots: a composition with every per-parcel rule each, in
+    use exactly when its parcel count is positive; returns them and the counts."""
     slots: list[Composition] = []
     counts: list[cp_model.IntVar] = []
-    for index in range(count):
+    for index in range(min(spec.rules.max_variants, tier.parcels)):
         name = f"{tier.name}#{index}"
         n = model.new_int_var(0, tier.parcels, f"{name}:parcels")
         active = model.new_bool_var(f"{name}:active")
@@ -178,6 +181,11 @@ def _add_tier(model: cp_model.CpModel, tier: Tier, spec: TierSpec, flexible: boo
         model.add(n == 0).only_enforce_if(~active)
         slots.append(add_composition(model, spec, name, active))
         counts.append(n)
+    return slots, counts
+
+
+def _add_tier(model: cp_model.CpModel, tier: Tier, spec: TierSpec, flexible: bool) -> TierSlots:
+    slots, counts = add_slots(model, tier, spec)
     served = model.new_int_var(0, tier.parcels, f"{tier.name}:served")
     model.add(cp_model.LinearExpr.sum(counts) == served)
     if not flexible:
@@ -185,23 +193,23 @@ def _add_tier(model: cp_model.CpModel, tier: Tier, spec: TierSpec, flexible: boo
         model.add(slots[0].active == 1)
     for earlier, later in itertools.pairwise(counts):
         model.add(earlier >= later)
-    _add_price_spread(model, spec, slots)
+    add_price_spread(model, spec, slots)
 
     tier_slots = TierSlots(tier, spec, slots, counts, served)
     for slot, n in zip(slots, counts, strict=True):
         for sku, chain in slot.steps.items():
             for k, step in enumerate(chain):
                 tier_slots.units.setdefault(sku, []).append(
-                    _count_if(model, n, step, tier.parcels, f"{sku}>{k}")
+                    count_if(model, n, step, tier.parcels, f"{sku}>{k}")
                 )
         for package_id, chosen in slot.packaging.items():
             tier_slots.units.setdefault(package_id, []).append(
-                _count_if(model, n, chosen, tier.parcels, package_id)
+                count_if(model, n, chosen, tier.parcels, package_id)
             )
     return tier_slots
 
 
-def _count_if(
+def count_if(
     model: cp_model.CpModel, n: cp_model.IntVar, flag: cp_model.IntVar, most: int, name: str
 ) -> cp_model.IntVar:
     """An integer equal to ``n`` when ``flag`` holds and 0 otherwise."""
@@ -211,7 +219,7 @@ def _count_if(
     return term
 
 
-def _add_price_spread(model: cp_model.CpModel, spec: TierSpec, slots: list[Composition]) -> None:
+def add_price_spread(model: cp_model.CpModel, spec: TierSpec, slots: list[Composition]) -> None:
     """Within a tier, highest price <= (1 + spread) x lowest, over the used slots."""
     ratio = spec.spread_ratio
     for a in slots:
