@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Request, Status
 from parcelkit.solve import counted
-from parcelkit.solve.counted import Counted, counted_quote
+from parcelkit.solve.counted import Counted, Stopper, counted_quote
 from parcelkit.solve.eligibility import available_stock
 from parcelkit.solve.objectives import owners, producer_weights
 from parcelkit.solve.quote import quote, request_specs
 from parcelkit.solve.single import Window
-from parcelkit.solve.stages import Limits
+from parcelkit.solve.stages import Limits, StagedSolve
+from parcelkit.verify import check_quote
 from tests.test_quote import _synthetic
 from tests.tiny import best_liked, best_spread, draw_likes, is_quote, tiny_cases, variant_cases
 
@@ -28,6 +29,7 @@ def _counted(
     likes: dict[str, int] | None = None,
     spread: int = 0,
     narrow: bool = False,
+    stopper: Stopper | None = None,
 ) -> Counted:
     """`counted_quote` over the tiers' whole price windows; ``narrow``, with each
     window's high at its low (a stage holds prices from the low up, so the
@@ -51,6 +53,7 @@ def _counted(
         limits,
         likes=likes,
         spread=spread,
+        stopper=stopper,
     )
 
 
@@ -136,18 +139,46 @@ def test_the_counted_model_proves_a_preference_score() -> None:
     """REQ-0067 (540 parcels, two variants, likes beverages and dislikes tea):
     with 17 producers held, a parcel of two beverages leaves too few places,
     and the small variant's producers must reach their min_order in its own
-    parcels. Beside the stage's search (`COUNTED_PREFERENCES`, off by default
-    for its time) the counted model proves the answer's 880, where the other
-    bounds say 1,080."""
+    parcels. Beside the stage's search (`COUNTED_PREFERENCES`) the counted
+    model proves the answer's 880, where the other bounds say 1,080."""
     catalog = karawang_catalog()
     request = next(r for r in karawang_requests() if r.id == "REQ-0067")
-    module = importlib.import_module("parcelkit.solve.quote")
-    with patch.object(module, "COUNTED_PREFERENCES", True):
-        result = quote(catalog, request)
+    result = quote(catalog, request)
     liked = next(s for s in result.solver.stages if s.name == "preferences")
     assert liked.objective == liked.bound == 880
     assert result.status == Status.OPTIMAL
-    without = quote(catalog, request)
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "COUNTED_PREFERENCES", False):
+        without = quote(catalog, request)
     liked = next(s for s in without.solver.stages if s.name == "preferences")
     assert (liked.objective, liked.bound) == (880, 1080)
     assert without.status == Status.FEASIBLE
+
+
+def test_the_counted_models_answer_is_taken_when_it_scores_higher() -> None:
+    """REQ-0012 (540 parcels, likes coffee): the preference stage's own search
+    ends at 720; the counted model, beside it, finds a quote of 880 with the
+    same 31 producers and the value held, and that is the answer."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0012")
+    result = quote(catalog, request)
+    assert [(s.name, s.objective) for s in result.solver.stages][1:] == [
+        ("spread", 310),
+        ("preferences", 880),
+    ]
+    assert check_quote(catalog, request, result) == []
+    with patch.object(StagedSolve, "offer", lambda *args: False):
+        without = quote(catalog, request)
+    assert [(s.name, s.objective) for s in without.solver.stages][1:] == [
+        ("spread", 310),
+        ("preferences", 720),
+    ]
+
+
+def test_a_stopped_counted_model_solves_nothing() -> None:
+    """A `Stopper` stopped before the model solves: no bound, no answer, at once."""
+    catalog = karawang_catalog()
+    request = next(r for r in karawang_requests() if r.id == "REQ-0067")
+    stopper = Stopper()
+    stopper.stop()
+    assert _counted(catalog, request, stopper=stopper) == Counted(None, {})

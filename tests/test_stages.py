@@ -337,3 +337,27 @@ def test_the_spread_stage_searches_one_tier_quotes_only() -> None:
         if spread.objective == spread.bound:
             continue  # proven by its candidate: no search either way
         assert (1 in searched) == expected, request_id
+
+
+def test_an_offered_answer_is_taken_only_when_valid_and_better() -> None:
+    """`StagedSolve.offer`: the second stage stands at x = 5 (y held at 5 by its
+    neighbourhood); x = 6, y = 4 is taken, x = 9, y = 5 breaks x + y <= 10 and
+    x = 3, y = 0 is worse: both refused, and the kept answer stays."""
+    staged, x, y = _staged()
+    outcome = staged.run("second", x, bound=10, focus=[[y]], wider=False)
+    assert (outcome.status, outcome.objective) == (Status.FEASIBLE, 5)
+    assert staged.offer({x: 6, y: 4}, x)
+    assert (staged.value(x), staged.value(y)) == (6, 4)
+    assert (outcome.status, outcome.objective) == (Status.FEASIBLE, 6)
+    assert not staged.offer({x: 9, y: 5}, x)
+    assert not staged.offer({x: 3, y: 0}, x)
+    assert (staged.value(x), staged.value(y)) == (6, 4)
+    assert outcome.objective == 6
+
+
+def test_an_offered_answer_that_reaches_the_bound_proves_the_stage() -> None:
+    staged, x, y = _staged()
+    outcome = staged.run("second", x, bound=7, focus=[[y]], wider=False)
+    assert outcome.status == Status.FEASIBLE
+    assert staged.offer({x: 7, y: 3}, x)
+    assert (outcome.status, outcome.objective, outcome.bound) == (Status.OPTIMAL, 7, 7)

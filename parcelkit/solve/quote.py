@@ -60,7 +60,7 @@ from parcelkit.solve.bounds import (
     tier_caps,
     value_window,
 )
-from parcelkit.solve.counted import Counted, counted_quote
+from parcelkit.solve.counted import Counted, Stopper, counted_quote
 from parcelkit.solve.eligibility import Eligible, available_stock, eligible_for
 from parcelkit.solve.objectives import (
     QuoteObjective,
@@ -266,15 +266,15 @@ COUNTED_TIERS = 1
 preference stage follows and the candidate is within `COUNTED_GAP` of the
 bound) and beside the preference stage's search (`COUNTED_PREFERENCES`).
 Measured interleaved on the latency benchmark (`benchmarks/quote_ab.py
-"quote.COUNTED_TIERS=0" ""`): spread stages within 1 % of their bound 55 ->
-59 (SYN-0011, SYN-0049, SYN-0042, SYN-0020 proven; mean gap 12.0 -> 11.7 %,
-53,530 -> 53,650 weighted producers in all), median 0.497 -> 0.490 s, p95
-1.59 -> 1.52 s, all 130 quotes 83.0 -> 82.4 s (a stage proven at once skips
-its own search). With `COUNTED_GAP` at 0.2, 60 within 1 % (REQ-0069 too),
-median 0.461 -> 0.474 s, all 130 quotes 78.5 -> 79.8 s. On quotes of two
-or three tiers its bounds were none below the others' (0.5 s of work, the 12
-such quotes with preferences), and its answers, repaired, sold for no more
-(14 two-tier quotes, 1 s of work)."""
+"quote.COUNTED_TIERS=0" ""`, `COUNTED_PREFERENCES` off then): spread stages
+within 1 % of their bound 55 -> 59 (SYN-0011, SYN-0049, SYN-0042, SYN-0020
+proven; mean gap 12.0 -> 11.7 %, 53,530 -> 53,650 weighted producers in all),
+median 0.497 -> 0.490 s, p95 1.59 -> 1.52 s, all 130 quotes 83.0 -> 82.4 s (a
+stage proven at once skips its own search). With `COUNTED_GAP` at 0.2, 60
+within 1 % (REQ-0069 too), median 0.461 -> 0.474 s, all 130 quotes 78.5 ->
+79.8 s. On quotes of two or three tiers its bounds were none below the others'
+(0.5 s of work, the 12 such quotes with preferences), and its answers,
+repaired, sold for no more (14 two-tier quotes, 1 s of work)."""
 
 COUNTED_GAP = 0.15
 """The spread stage solves the counted model when its candidate sells for less
@@ -289,22 +289,31 @@ five, for 0.85 to 1.32 s a quote against 0.36 to 0.55 s, and raised one
 (Rp250.000, 290 -> 320 producers); at 0.15 it runs on one of them (1.22 s),
 and REQ-0069 is left unproven."""
 
-COUNTED_PREFERENCES = False
-"""Whether the counted model bounds the preference stage of quotes of at most
-`COUNTED_TIERS` tiers, beside the stage's own search (`StagedSolve.tighten`).
-It proves REQ-0067 (880, where the other bounds say 1,080) and tightens
-REQ-0012's bound 2,160 -> 1,371 and REQ-0017's 1,680 -> 1,418, for a median
-0.02 s higher: interleaved (`benchmarks/quote_ab.py
-"quote.COUNTED_PREFERENCES=False" ""`), 0.458 against 0.479 s and 0.440
-against 0.458 s, all 130 quotes 3.2 and 3.4 s longer (measured while it
-still started from the spread stage's answer, before bc5e446). Left out
-for that.
-Its answers are not used either way: as a start they left the stage's search
-lower (REQ-0025: 340 against 440, proven)."""
+COUNTED_PREFERENCES = True
+"""Whether the counted model runs beside the preference stage's own search on
+quotes of at most `COUNTED_TIERS` tiers. Its bound tightens the stage's
+(`StagedSolve.tighten`); its answer, when it is a quote that keeps the value
+and spread held and scores higher, replaces the stage's (`StagedSolve.offer`).
+Once the stage's search proves its answer the model is stopped (`Stopper`):
+nothing it could find matters then.
+
+It proves REQ-0067 (880, where the other bounds say 1,080), raises REQ-0012
+from 720 to 880 (bound 2,160 -> 1,371) and tightens REQ-0017's bound from
+1,680 to 1,418. Measured interleaved (`benchmarks/quote_ab.py
+"quote.COUNTED_PREFERENCES=False" ""`): median 0.485 against 0.476 s, all
+130 quotes 81.0 against 78.8 s. On quotes of two or three tiers it found no
+solution at all in its work (the 12 such quotes with preferences).
+As a start for the stage's search its answers left that search lower
+(REQ-0025: 340 against 440, proven), so they are compared with its end
+instead."""
 
 COUNTED_PREFERENCE_WORK = 0.5
 """Deterministic seconds for that model's search; at 0.25 it does not prove
-REQ-0067."""
+REQ-0067. More finds more on the one-tier quotes with preferences, at a cost
+the p95 cannot carry: at 1.5, REQ-0012 930, REQ-0020 660 (against 280) and
+REQ-0068 3,450 (against 3,300), nine of their 14 quotes taking 1.6 to 2.3 s;
+at 2.0 REQ-0014 is proven (212); at 3.0 REQ-0017's bound comes to 912,
+against an answer of 890."""
 
 TIER_CAPS = True
 """Whether the spread bound of quotes of more tiers than `VARIANTS_TIERS` counts
@@ -671,9 +680,10 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
             )
             bound = _lesser(pending.result()[0], counted_bound)
         wide = not first and term == "spread" and SPREAD_WIDE
+        stopper = Stopper()
         counted = (
             background.submit(
-                _counted, run, windows, owner, aims, held_spread, _answered(qm, staged)
+                _counted, run, windows, owner, aims, held_spread, _answered(qm, staged), stopper
             )
             if term == "preferences"
             and COUNTED_PREFERENCES
@@ -697,7 +707,14 @@ def _staged(run: _Run, objective: QuoteObjective, background: Executor) -> Quote
             linearization=SPREAD_WIDE_LINEARIZATION if wide else None,
         )
         if counted is not None:
-            staged.tighten(counted.result().bound)
+            if outcome.status == Status.OPTIMAL:
+                stopper.stop()  # nothing it finds can matter now
+            found = counted.result()
+            staged.tighten(found.bound)
+            if _keeps_spread(run, aims, held_spread, found.fills) and _keeps_value(
+                run, held_value, found.fills
+            ):
+                staged.offer(qm.hint(found.fills), expression)
         if staged.solution is None:
             if outcome.status == Status.INFEASIBLE:
                 return _confirmed_infeasible(run, [o.record() for o in staged.outcomes])
@@ -1202,10 +1219,12 @@ def _counted(
     aims: Aims,
     held_spread: int | None,
     answered: Mapping[str, Fill],
+    stopper: Stopper,
 ) -> Counted:
-    """The counted model's bound on the preference stage (`counted_quote`), run
-    beside the stage's own search; ``answered``, the spread stage's answer, is
-    what its answer must beat to be worth repairing."""
+    """The counted model's bound on the preference stage, and its answer
+    (`counted_quote`), run beside the stage's own search; ``answered``, the
+    spread stage's answer, is what its answer must beat to be worth repairing.
+    ``stopper`` ends it once the stage is proven."""
     if held_spread is None:
         return Counted(None, {})
     reached = run.shelf.score(answered, replace(aims, order=("preferences",)))
@@ -1218,6 +1237,7 @@ def _counted(
         spread=held_spread,
         beat=None if reached is None else reached[0],
         work=COUNTED_PREFERENCE_WORK,
+        stopper=stopper,
     )
 
 
@@ -1271,6 +1291,14 @@ def _counted_spread(
     if more is not None and more > reached and _keeps_value(run, held_value, candidate):
         return candidate, found.bound
     return fills, found.bound
+
+
+def _keeps_spread(
+    run: _Run, aims: Aims, held_spread: int | None, fills: Mapping[str, Fill]
+) -> bool:
+    """Whether ``fills`` are a quote that sells for the spread held, or more."""
+    reached = run.shelf.score(fills, replace(aims, order=("spread",))) if fills else None
+    return reached is not None and held_spread is not None and reached[0] >= held_spread
 
 
 def _keeps_value(run: _Run, held_value: Mapping[str, int], fills: Mapping[str, Fill]) -> bool:

@@ -347,6 +347,25 @@ class StagedSolve:
         if last.objective is not None and last.objective >= bound:
             last.status = Status.OPTIMAL
 
+    def offer(self, hint: Mapping[cp_model.IntVar, int], objective: cp_model.LinearExprT) -> bool:
+        """Take ``hint``, an answer found outside the model after the last stage
+        ran, when it completes into a solution reaching more of ``objective``
+        (that stage's) than the kept one. True when taken; the last stage's
+        outcome then reports it, optimal once it reaches the stage's bound."""
+        if not self.outcomes or self._solver is None:
+            return False
+        kept_solution, kept_solver = self.solution, self._solver
+        before = self.value(objective)
+        self._complete(hint, objective, None)
+        if self._solver is kept_solver or self.value(objective) <= before:
+            self.solution, self._solver = kept_solution, kept_solver
+            return False
+        last = self.outcomes[-1]
+        last.objective = float(self.value(objective))
+        if last.bound is not None and last.objective >= last.bound:
+            last.status = Status.OPTIMAL
+        return True
+
     def hold(self, objective: cp_model.LinearExprT, reached: int) -> None:
         """Keep ``objective`` at least at ``reached`` from now on."""
         self.model.add(objective >= reached)
