@@ -14,7 +14,8 @@ more than the differences measured here (the same code measured a median of
 0.459 s and 0.515 s an hour apart). It prints, per configuration, the median
 and p95 wall time of `quote`, the total time, and what the later stages
 reached in all (weighted producers, spread stages within 1 % of their bound,
-preference score, and the spread stages' mean gap to their bound).
+preference score, and the spread stages' mean gap to their bound); with
+``--changes``, each request whose later stages reach differently.
 """
 
 from __future__ import annotations
@@ -45,10 +46,15 @@ class Tally:
     spread_within: int = 0
     spread_gaps: list[float] = field(default_factory=list)
     preferences: float = 0.0
+    reached: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
+    """Per request, what each stage after value reached."""
 
     def add(self, result: Quote, seconds: float) -> None:
         """Count one quote."""
         self.seconds.append(seconds)
+        self.reached[result.request_id] = tuple(
+            s.objective for s in result.solver.stages if s.name != "value"
+        )
         for stage in result.solver.stages:
             if stage.name == "spread":
                 self.spread += stage.objective or 0
@@ -90,6 +96,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("configurations", nargs="+")
     parser.add_argument("--synthetic", type=int, default=60)
+    parser.add_argument(
+        "--changes",
+        action="store_true",
+        help="list the requests whose later stages reach differently, and what each reached",
+    )
     args = parser.parse_args()
     quote_module = importlib.import_module("parcelkit.solve.quote")
     configurations = [parse(c) for c in args.configurations]
@@ -108,6 +119,11 @@ def main() -> int:
             tally.add(result, time.perf_counter() - started)
     for name, tally in zip(args.configurations, tallies, strict=True):
         print(tally.line(name))
+    if args.changes:
+        for request in requests:
+            reached = [tally.reached[request.id] for tally in tallies]
+            if any(r != reached[0] for r in reached):
+                print(f"{request.id}: " + " | ".join(map(str, reached)))
     return 0
 
 

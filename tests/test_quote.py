@@ -187,6 +187,16 @@ def test_a_tier_that_cannot_follow_the_others_is_also_filled_first() -> None:
     assert first >= 230 > kept
 
 
+def test_tiers_filled_around_a_short_first_one_share_what_it_owes() -> None:
+    """REQ-0042: the 5 manager parcels at Rp1.000.000, filled first, owe goods
+    (dates, cookies) that no Rp200.000 staff parcel holds all together. Lifted
+    over the staff variants, that start is a quote and sells for more
+    producers than the value stage's manager parcels kept."""
+    shared, whole, result = _spread_with_and_without("REQ-0042", "SHORT_FIRST_SHARED")
+    assert shared >= 240 > whole
+    assert [v.parcels for v in result.tiers[0].variants] == [35, 35, 35]
+
+
 def test_small_tiers_filled_first_can_leave_the_large_ones_more_producers() -> None:
     """REQ-0055 (285 staff, 55 supervisor and 10 manager parcels): filled
     smallest first, the manager and supervisor parcels take the producers

@@ -208,3 +208,23 @@ def test_variant_counts_keep_stock_and_min_order() -> None:
     assert sum(counts) == 10 and counts[0] >= 7 and 1 <= counts[1] <= 4
     ledger.short["NEED"] = 12
     assert single.variant_counts([a, b], 10, ledger, limits) is None
+
+
+def test_owed_skus_that_no_one_parcel_holds_are_shared_over_the_variants() -> None:
+    """Two parcels of one item: the ledger owes A and B a unit each (booked below
+    their min_order by an earlier tier). No parcel holds both, so each of two
+    variants lifts one (``share_owed``); made to hold every owed sku, the
+    first variant cannot, and the tier is not filled."""
+    products = (snack("A", "P0", 50_000, stock=100), snack("B", "P1", 49_000, stock=100))
+    spec, ledger = _two_one_item_parcels(products)
+    ledger.short.update({"A": 1, "B": 1})
+    ledger.owed.update({"A", "B"})
+    owner = {p.sku: p.producer_id for p in products}
+    limits = Limits(work_per_stage=1.0, deadline=time.monotonic() + 30)
+    window = Window(45_000, 55_000)
+    trial = ledger.copy()
+    fill = fill_tier(spec, 2, window, trial, owner, limits, splits=[[1, 1]], share_owed=True)
+    assert fill is not None
+    assert sorted(sku for (_, contents), _ in fill for sku in contents) == ["A", "B"]
+    assert not trial.owed
+    assert fill_tier(spec, 2, window, ledger.copy(), owner, limits, splits=[[1, 1]]) is None

@@ -245,6 +245,14 @@ interleaved (`benchmarks/quote_ab.py`): spread 52,790 -> 52,830 weighted
 producers in all (REQ-0004 200 -> 230, SYN-0000 230 -> 240), the 130 quotes
 74.1 -> 76.9 s, median 0.437 and 0.441 s, p95 1.37 and 1.47 s."""
 
+SHORT_FIRST_SHARED = True
+"""Whether the tiers filled around those `_short_first` filled first may lift
+what those leave short over their variants, when no one parcel holds it all
+(`fill_tier`'s ``share_owed``). REQ-0042's 5 manager parcels at Rp1.000.000
+owe four goods (dates, cookies) that no Rp200.000 staff parcel holds
+together: without, that start is not filled and the quote sells for 210
+weighted producers; with, for 240."""
+
 SMALL_FIRST = True
 """Whether the later stages' candidate also fills the tiers smallest first
 (beside the usual fill, on a background thread) and starts from the better
@@ -1018,11 +1026,13 @@ def _fills(
     limits: Limits | None = None,
     splits: Splits | None = None,
     smallest_first: bool = False,
+    share_owed: bool = False,
 ) -> dict[str, Fill]:
     """Tiers filled by `fill_tier` in arrival order (or ``smallest_first``), sharing one ledger.
 
     Tiers in ``keep`` are booked first, as they are; the others must then lift
-    any sku those leave below its min_order. A tier that cannot be filled is
+    any sku those leave below its min_order (with ``share_owed``, over their
+    variants; see `fill_tier`). A tier that cannot be filled is
     left out: completing the hint then solves for it, with the others fixed.
 
     The value stage's candidate tries lower price windows for a tier that
@@ -1056,6 +1066,7 @@ def _fills(
                 limits or run.limits,
                 aims,
                 (splits or {}).get(tier.name),
+                share_owed,
             )
             if fill is not None:
                 fills[tier.name] = fill
@@ -1184,7 +1195,7 @@ def _short_first(
             return {}
         ledger.take(parcel, tier.parcels, owner)
         kept[name] = [(parcel, tier.parcels)]
-    return _fills(run, windows, aims, keep=kept, limits=limits)
+    return _fills(run, windows, aims, keep=kept, limits=limits, share_owed=SHORT_FIRST_SHARED)
 
 
 def _preference_hint(

@@ -121,6 +121,7 @@ def fill_tier(
     limits: Limits,
     aims: Aims | None = None,
     splits: Sequence[Sequence[int]] | None = None,
+    share_owed: bool = False,
 ) -> Fill | None:
     """Fill a tier's parcels with a few variants priced in ``window``; book them in ``ledger``.
 
@@ -130,6 +131,11 @@ def fill_tier(
     split evenly and then unevenly (`UNEVEN`), otherwise one first; ``splits``,
     when given, are tried instead (parcels per variant). None when no split
     works.
+
+    Skus booked below their min_order (the ledger's ``owed``) go into the
+    first variant, all of them; with ``share_owed``, when no parcel holds them
+    all, a variant holds as many as it can and leaves the rest to the
+    variants and tiers after it.
     """
     aims = aims or Aims()
     most = min(spec.rules.max_variants, parcels)
@@ -141,7 +147,9 @@ def fill_tier(
         filled: Fill = []
         prices = window
         for count in split:
-            found = _best_share(spec, count, prices, trial, owner, aims, limits)
+            found = _best_share(
+                spec, count, prices, trial, owner, aims, limits, share_owed=share_owed
+            )
             if found is None:
                 break
             parcel, price = found
@@ -339,27 +347,60 @@ def _best_share(
     aims: Aims,
     limits: Limits,
     keep: int = 0,
+    share_owed: bool = False,
 ) -> tuple[ParcelContents, int] | None:
     """The best parcel in ``window`` for ``count`` parcels of the stock left, and its price.
 
     With ``keep`` the parcel must hold producers of at least that weight that
-    sell nowhere else yet (the ledger's ``taken``).
+    sell nowhere else yet (the ledger's ``taken``). It holds every owed sku;
+    with ``share_owed``, when no parcel can, as many as it can (`fill_tier`).
     """
     narrowed = _narrowed(spec, count, ledger)
     if narrowed is None:
         return None
+    found = _share(narrowed, count, window, ledger, owner, aims, limits, keep, all_owed=True)
+    if found is None and share_owed and any(sku in ledger.owed for sku in narrowed.max_same):
+        found = _share(narrowed, count, window, ledger, owner, aims, limits, keep, all_owed=False)
+    return found
+
+
+def _share(
+    spec: TierSpec,
+    count: int,
+    window: Window,
+    ledger: Ledger,
+    owner: Mapping[str, str],
+    aims: Aims,
+    limits: Limits,
+    keep: int,
+    *,
+    all_owed: bool,
+) -> tuple[ParcelContents, int] | None:
+    """`_best_share` on ``spec`` narrowed to the stock left. With ``all_owed`` the
+    parcel holds every owed sku; without, as many as it can (the variants
+    after it, or the tiers, lift the rest), then the aims."""
     model = cp_model.CpModel()
-    composition = add_composition(model, narrowed, "fill")
+    composition = add_composition(model, spec, "fill")
+    owed_in = []
     for sku, chain in composition.steps.items():
         per_parcel = -(-ledger.short.get(sku, 0) // count)
-        _meet_min_order(model, chain, per_parcel, sku in ledger.owed)
+        owed = sku in ledger.owed
+        _meet_min_order(model, chain, per_parcel, owed and all_owed)
+        if owed and chain and not all_owed:
+            owed_in.append(chain[0])
     model.add(composition.price >= window.low)
     model.add(composition.price <= window.high)
     if keep:
         fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
         new_owner = {key: j for key, j in owner.items() if j in fresh}
         model.add(sells_term(model, [composition], new_owner, fresh) >= keep)
-    model.maximize(lexicographic(model, [(composition, narrowed, window, 1)], ledger, owner, aims))
+    if owed_in:
+        model.maximize(cp_model.LinearExpr.sum(owed_in))
+        solver = parameters(limits)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        model.add(cp_model.LinearExpr.sum(owed_in) >= round(solver.objective_value))
+    model.maximize(lexicographic(model, [(composition, spec, window, 1)], ledger, owner, aims))
     solver = parameters(limits)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
