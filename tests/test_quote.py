@@ -9,12 +9,13 @@ from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parcelkit.data import karawang_catalog, karawang_requests
 from parcelkit.models import Catalog, Fees, Preferences, Quote, Request, Rules, Status, Tier
 from parcelkit.solve import QuoteObjective, quote, single
 from parcelkit.verify import check_quote
-from tests.tiny import best_total, tiny_cases
+from tests.tiny import best_liked, best_total, draw_likes, tiny_cases, variant_cases
 
 
 def _example(folder: Path) -> tuple[Catalog, list[Request]]:
@@ -371,6 +372,31 @@ def test_tiny_quotes_with_every_stage_verify(case: tuple[Catalog, Request]) -> N
     if best is not None:
         assert check_quote(catalog, request, result) == []
         assert result.total * 100 >= 99 * best
+
+
+@settings(max_examples=30)
+@given(st.one_of(tiny_cases(), variant_cases()), st.data())
+def test_tiny_quotes_with_likes_verify_and_score_no_more_than_brute_force(
+    case: tuple[Catalog, Request], data: st.DataObject
+) -> None:
+    """With likes, every served quote verifies, whichever of the preference
+    stage's search and the counted model beside it gave the answer, and scores
+    no more than the best valid quote with the producers it sells for (brute
+    force, which does not hold the value: a ceiling, not the optimum)."""
+    catalog, plain = case
+    likes = draw_likes(data, catalog)
+    request = plain.model_copy(update={"preferences": Preferences(skus=likes)})
+    result = quote(catalog, request, time_limit=5)
+    if not result.served:
+        return
+    assert check_quote(catalog, request, result) == []
+    reached = {s.name: s for s in result.solver.stages}
+    spread, liked = reached["spread"].objective, reached["preferences"].objective
+    assert spread is not None and liked is not None
+    ceiling = best_liked(catalog, request, likes, int(spread))
+    assert ceiling is not None and liked <= ceiling
+    bound = reached["preferences"].bound
+    assert bound is None or bound >= liked
 
 
 def _units_of(result: Quote, catalog: Catalog, category: str) -> int:
