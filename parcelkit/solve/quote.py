@@ -251,7 +251,13 @@ what those leave short over their variants, when no one parcel holds it all
 (`fill_tier`'s ``share_owed``). REQ-0042's 5 manager parcels at Rp1.000.000
 owe four goods (dates, cookies) that no Rp200.000 staff parcel holds
 together: without, that start is not filled and the quote sells for 210
-weighted producers; with, for 240."""
+weighted producers; with, for 240. Measured interleaved on the latency
+benchmark (`benchmarks/quote_ab.py --changes "quote.SHORT_FIRST_SHARED=False"
+""`): no other quote changed, all 130 quotes 87.0 and 87.6 s. Sharing in
+every fill instead (not only around the short-first tiers) also raised
+REQ-0007, REQ-0029 and REQ-0062 but lowered REQ-0005 (310 -> 270), REQ-0061
+(480 -> 450) and REQ-0011: a tier it fills then no longer falls back to the
+starts that did better there."""
 
 SMALL_FIRST = True
 """Whether the later stages' candidate also fills the tiers smallest first
@@ -318,10 +324,12 @@ instead."""
 COUNTED_PREFERENCE_WORK = 0.5
 """Deterministic seconds for that model's search; at 0.25 it does not prove
 REQ-0067. More finds more on the one-tier quotes with preferences, at a cost
-the p95 cannot carry: at 1.5, REQ-0012 930, REQ-0020 660 (against 280) and
-REQ-0068 3,450 (against 3,300), nine of their 14 quotes taking 1.6 to 2.3 s;
-at 2.0 REQ-0014 is proven (212); at 3.0 REQ-0017's bound comes to 912,
-against an answer of 890."""
+the p95 cannot carry. At 1.5, interleaved (`benchmarks/quote_ab.py --changes
+"" "quote.COUNTED_PREFERENCE_WORK=1.5"`): REQ-0012 930 (against 880),
+REQ-0020 660 (280) and REQ-0068 3,450 (3,300), nothing else changed; median
+0.494 and 0.485 s, but p95 1.48 -> 1.88 s and all 130 quotes 81.0 -> 87.9
+s. At 2.0 REQ-0014 is proven (212), with eight of the 14 quotes over 2 s; at
+3.0 REQ-0017's bound comes to 912, against an answer of 890."""
 
 TIER_CAPS = True
 """Whether the spread bound of quotes of more tiers than `VARIANTS_TIERS` counts
