@@ -358,54 +358,39 @@ def _best_share(
     narrowed = _narrowed(spec, count, ledger)
     if narrowed is None:
         return None
-    found = _share(narrowed, count, window, ledger, owner, aims, limits, keep, all_owed=True)
-    if found is None and share_owed and any(sku in ledger.owed for sku in narrowed.max_same):
-        found = _share(narrowed, count, window, ledger, owner, aims, limits, keep, all_owed=False)
-    return found
-
-
-def _share(
-    spec: TierSpec,
-    count: int,
-    window: Window,
-    ledger: Ledger,
-    owner: Mapping[str, str],
-    aims: Aims,
-    limits: Limits,
-    keep: int,
-    *,
-    all_owed: bool,
-) -> tuple[ParcelContents, int] | None:
-    """`_best_share` on ``spec`` narrowed to the stock left. With ``all_owed`` the
-    parcel holds every owed sku; without, as many as it can (the variants
-    after it, or the tiers, lift the rest), then the aims."""
-    model = cp_model.CpModel()
-    composition = add_composition(model, spec, "fill")
-    owed_in = []
-    for sku, chain in composition.steps.items():
-        per_parcel = -(-ledger.short.get(sku, 0) // count)
-        owed = sku in ledger.owed
-        _meet_min_order(model, chain, per_parcel, owed and all_owed)
-        if owed and chain and not all_owed:
-            owed_in.append(chain[0])
-    model.add(composition.price >= window.low)
-    model.add(composition.price <= window.high)
-    if keep:
-        fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
-        new_owner = {key: j for key, j in owner.items() if j in fresh}
-        model.add(sells_term(model, [composition], new_owner, fresh) >= keep)
-    if owed_in:
-        model.maximize(cp_model.LinearExpr.sum(owed_in))
+    tries = [True]
+    if share_owed and any(sku in ledger.owed for sku in narrowed.max_same):
+        tries.append(False)
+    for all_owed in tries:
+        model = cp_model.CpModel()
+        composition = add_composition(model, narrowed, "fill")
+        owed_in = []
+        for sku, chain in composition.steps.items():
+            per_parcel = -(-ledger.short.get(sku, 0) // count)
+            owed = sku in ledger.owed
+            _meet_min_order(model, chain, per_parcel, owed and all_owed)
+            if owed and chain and not all_owed:
+                owed_in.append(chain[0])
+        model.add(composition.price >= window.low)
+        model.add(composition.price <= window.high)
+        if keep:
+            fresh = {j: w for j, w in aims.weights.items() if j not in ledger.taken}
+            new_owner = {key: j for key, j in owner.items() if j in fresh}
+            model.add(sells_term(model, [composition], new_owner, fresh) >= keep)
+        if owed_in:
+            # as many owed skus as one parcel holds first, then the aims
+            model.maximize(cp_model.LinearExpr.sum(owed_in))
+            solver = parameters(limits)
+            if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            model.add(cp_model.LinearExpr.sum(owed_in) >= round(solver.objective_value))
+        aimed: Aimed = (composition, narrowed, window, 1)
+        model.maximize(lexicographic(model, [aimed], ledger, owner, aims))
         solver = parameters(limits)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        model.add(cp_model.LinearExpr.sum(owed_in) >= round(solver.objective_value))
-    model.maximize(lexicographic(model, [(composition, spec, window, 1)], ledger, owner, aims))
-    solver = parameters(limits)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    contents = contents_of(solver, composition.packaging, composition.qty)
-    return contents, int(solver.value(composition.price))
+        if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            contents = contents_of(solver, composition.packaging, composition.qty)
+            return contents, int(solver.value(composition.price))
+    return None
 
 
 def _narrowed(spec: TierSpec, count: int, ledger: Ledger) -> TierSpec | None:
