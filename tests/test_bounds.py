@@ -15,6 +15,7 @@ from parcelkit.solve.bounds import (
     alone_bound,
     best_single,
     coverage_bound,
+    forced_dislikes,
     joint_variants,
     spread_bound,
     tier_caps,
@@ -343,3 +344,61 @@ def test_places_bound_sees_a_liked_good_cost_a_producer() -> None:
     assert one_spare is not None and one_spare > 0
     # with two to spare the places bound is not built (`SPARE_PRODUCERS`)
     assert bound(140) is None
+
+
+def _forced(catalog: Catalog, request: Request, likes: dict[str, int], spread: int) -> int | None:
+    """`forced_dislikes` with ``spread`` held, nothing ordered yet."""
+    stock = available_stock(catalog, None)
+    specs = request_specs(catalog, request, stock, {})
+    needs = {p.sku: p.min_order for p in catalog.products}
+    weights = producer_weights(catalog, None)
+    return forced_dislikes(specs, owners(catalog), weights, likes, needs, stock, spread)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(variant_cases(), tiny_cases()), st.data())
+def test_forced_dislikes_are_shipped_by_every_quote_with_the_spread_held(
+    case: tuple[Catalog, Request], data: st.DataObject
+) -> None:
+    """Brute force: every valid quote whose spread reaches the held level ships
+    dislikes costing at least `forced_dislikes` (its disliked units score at
+    most minus that), at the best spread and one producer below."""
+    catalog, request = case
+    likes = {sku: -abs(w) for sku, w in draw_likes(data, catalog).items()}
+    most = best_spread(catalog, request)
+    if most is None:
+        return
+    for spread in (most, most - 10):
+        forced = _forced(catalog, request, likes, spread)
+        best = best_liked(catalog, request, likes, spread)
+        if best is not None:
+            assert forced is not None and best <= -forced
+
+
+def test_forced_dislikes_count_the_producers_only_a_disliked_good_sells_for() -> None:
+    """Three producers, 10 each: P0 sells a liked good, P1 only a disliked one of
+    min_order 4 (dislike 2), P2 only one of min_order 2 (dislike 3). Holding
+    10 costs nothing, 20 the cheaper of the two (6, P2), 30 both (14); 40
+    cannot be sold for."""
+    catalog = Catalog(
+        producers=tuple(Producer(id=f"P{i}", name=f"P{i}", district="Klari") for i in range(3)),
+        products=(
+            snack("OK", "P0", 10_000, stock=100),
+            snack("MEH", "P1", 10_000, stock=100, min_order=4),
+            snack("BAD", "P2", 10_000, stock=100, min_order=2),
+        ),
+        packaging=(
+            Packaging(
+                id="BOX",
+                name="Kotak",
+                price=5_000,
+                capacity_ml=1_000,
+                max_weight_g=1_000,
+                stock=100,
+            ),
+        ),
+    )
+    tier = Tier(name="staff", parcels=4, budget=40_000)
+    request = Request(id="R1", company="PT Uji", tiers=(tier,), rules=Rules(min_budget_use="0.1"))
+    likes = {"OK": 1, "MEH": -2, "BAD": -3}
+    assert [_forced(catalog, request, likes, s) for s in (10, 20, 30, 40)] == [0, 6, 14, None]

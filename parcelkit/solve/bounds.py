@@ -28,7 +28,10 @@ bounded by the best single parcel in that window:
   items hold 450 units, not twenty goods of min_order 24.
 - *preferences*: at most the sum over tiers of ``parcels x P``, ``P`` the best
   preference score of one parcel. Once the spread is held with few producer
-  places to spare, `parcelkit.solve.places` gives a tighter one.
+  places to spare, `parcelkit.solve.places` gives a tighter one; once it is
+  held beyond what the producers with a good not disliked weigh, the liked
+  goods' bound less what the others must ship of disliked ones
+  (`forced_dislikes`).
 
 When the candidate answer of a stage (`parcelkit.solve.single.fill_tier`)
 reaches its bound the stage is proven without a search.
@@ -498,11 +501,62 @@ def preference_bound(
     return total
 
 
+def forced_dislikes(
+    specs: Mapping[str, TierSpec],
+    owner: Mapping[str, str],
+    weights: Mapping[str, int],
+    likes: Mapping[str, int],
+    needs: Mapping[str, int],
+    stock: Mapping[str, int],
+    spread: int,
+) -> int | None:
+    """The least a quote selling for ``spread`` weighted producers or more loses
+    to disliked goods; None when no quote can sell for that many.
+
+    A producer sells only through a good it ships in the quote. One whose
+    usable goods (in a tier's reach, stock for their need) are all disliked
+    sells only by shipping a good's need (its min_order less what is already
+    ordered, one unit at least), which costs the good's dislike times those
+    units. A producer with a good not disliked, or a box, costs nothing. When
+    the producers that cost nothing weigh less than ``spread``, the rest must
+    come from the others: the cheapest such cover is a small knapsack, solved
+    exactly over the missing weight. REQ-0031 (dislikes snacks) holds 60
+    producers, and only 49 can sell without a snack.
+    """
+    cost: dict[str, int] = {}
+    for spec in specs.values():
+        for product in spec.products:
+            need = max(1, needs.get(product.sku, 1))
+            if spec.max_same.get(product.sku, 0) == 0 or stock.get(product.sku, 0) < need:
+                continue
+            like = likes.get(product.sku, 0)
+            here = -like * need if like < 0 else 0
+            producer_id = owner[product.sku]
+            cost[producer_id] = min(cost.get(producer_id, here), here)
+        for package in spec.packaging:
+            if package.id in owner and stock.get(package.id, 0) > 0:
+                cost[owner[package.id]] = 0
+    free = sum(weights.get(j, 10) for j, c in cost.items() if c == 0)
+    missing = spread - free
+    if missing <= 0:
+        return 0
+    unreachable = sum(cost.values()) + 1
+    least = [0] + [unreachable] * missing  # least cost of `x` more weight, or more
+    for producer_id, price in sorted(cost.items()):
+        if price == 0:
+            continue
+        weight = weights.get(producer_id, 10)
+        for x in range(missing, 0, -1):
+            least[x] = min(least[x], least[max(0, x - weight)] + price)
+    return None if least[missing] >= unreachable else least[missing]
+
+
 __all__ = [
     "JointVariants",
     "alone_bound",
     "best_single",
     "coverage_bound",
+    "forced_dislikes",
     "joint_variants",
     "parcels_needed",
     "preference_bound",

@@ -54,6 +54,7 @@ from parcelkit.models import effective_rules as rules_of
 from parcelkit.solve import diagnose
 from parcelkit.solve.answer import read_tier, with_totals
 from parcelkit.solve.bounds import (
+    forced_dislikes,
     joint_variants,
     preference_bound,
     spread_bound,
@@ -203,6 +204,10 @@ about 0.2 s each. Measured interleaved against searching on every quote:
 median 0.516 -> 0.448 s, spread in all 52,890 -> 52,790 weighted producers,
 preference score 28,642 -> 22,472, nearly all of it REQ-0053 (16,300 ->
 10,140), whose spread search had found a producer more."""
+
+DISLIKES_BOUND = True
+"""Whether the preference stage's bound also counts the disliked goods the
+spread held forces into the quote (`_dislikes_bound`)."""
 
 PLACES_BOUND = True
 """Whether the preference stage's bound also counts producer places once the
@@ -893,7 +898,11 @@ def _later_bound(
             bound = joint.bound if bound is None else min(bound, joint.bound)
         return bound, joint.variants
     bound = preference_bound(run.request, run.specs, windows, aims.likes, run.limits)
-    if held_spread is None or not PLACES_BOUND:
+    if held_spread is None:
+        return bound, {}
+    if DISLIKES_BOUND:
+        bound = _lesser(bound, _dislikes_bound(run, windows, owner, aims, needs, held_spread))
+    if not PLACES_BOUND:
         return bound, {}
     places = places_bound(
         run.request,
@@ -910,6 +919,28 @@ def _later_bound(
     if places is None:
         return bound, {}
     return (places if bound is None else min(bound, places)), {}
+
+
+def _dislikes_bound(
+    run: _Run,
+    windows: Mapping[str, Window],
+    owner: Mapping[str, str],
+    aims: Aims,
+    needs: Mapping[str, int],
+    held_spread: int,
+) -> int | None:
+    """The liked goods' preference bound less what the spread held forces the
+    quote to ship of disliked ones (`forced_dislikes`); None when nothing is forced."""
+    if not any(w < 0 for w in aims.likes.values()):
+        return None
+    forced = forced_dislikes(
+        run.specs, owner, aims.weights, aims.likes, needs, run.available, held_spread
+    )
+    if not forced:
+        return None
+    liked = {sku: w for sku, w in aims.likes.items() if w > 0}
+    ceiling = preference_bound(run.request, run.specs, windows, liked, run.limits) if liked else 0
+    return None if ceiling is None else ceiling - forced
 
 
 def _with_joint_start(
