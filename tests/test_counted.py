@@ -158,16 +158,21 @@ def test_the_counted_model_proves_a_preference_score() -> None:
 def test_the_counted_models_answer_is_taken_when_it_scores_higher() -> None:
     """REQ-0012 (540 parcels, likes coffee): the preference stage's own search
     ends at 720; the counted model, beside it, finds a quote of 880 with the
-    same 31 producers and the value held, and that is the answer."""
+    same 31 producers and the value held, and the stage's neighbourhoods
+    searched around that reach 930 (`OFFER_FOCUS_ROUNDS`); 880 without."""
     catalog = karawang_catalog()
     request = next(r for r in karawang_requests() if r.id == "REQ-0012")
     result = quote(catalog, request)
     assert [(s.name, s.objective) for s in result.solver.stages][1:] == [
         ("spread", 310),
-        ("preferences", 880),
+        ("preferences", 930),
     ]
     assert check_quote(catalog, request, result) == []
-    with patch.object(StagedSolve, "offer", lambda *args: False):
+    module = importlib.import_module("parcelkit.solve.quote")
+    with patch.object(module, "OFFER_FOCUS_ROUNDS", 0):
+        offered = quote(catalog, request)
+    assert offered.solver.stages[-1].objective == 880
+    with patch.object(StagedSolve, "offer", lambda *args, **kwargs: False):
         without = quote(catalog, request)
     assert [(s.name, s.objective) for s in without.solver.stages][1:] == [
         ("spread", 310),

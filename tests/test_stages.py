@@ -361,3 +361,14 @@ def test_an_offered_answer_that_reaches_the_bound_proves_the_stage() -> None:
     assert outcome.status == Status.FEASIBLE
     assert staged.offer({x: 7, y: 3}, x)
     assert (outcome.status, outcome.objective, outcome.bound) == (Status.OPTIMAL, 7, 7)
+
+
+def test_an_offered_answer_is_searched_around() -> None:
+    """A stage that stands at x = 0 (its hint, no search) is offered x = 1, y = 4
+    with y's neighbourhood: y stays 4 and x rises to 6."""
+    staged, x, y = _staged()
+    outcome = staged.run("second", x, bound=10, hint={x: 0, y: 0}, search=False)
+    assert (outcome.objective, staged.value(y)) == (0, 0)
+    assert staged.offer({x: 1, y: 4}, x, focus=[[y]])
+    assert (staged.value(x), staged.value(y)) == (6, 4)
+    assert (outcome.status, outcome.objective) == (Status.FEASIBLE, 6)

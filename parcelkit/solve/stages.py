@@ -197,16 +197,9 @@ class StagedSolve:
         focus_stopped = False
         if focus and self._covers_model():
             around = limits if focus_work is None else replace(limits, work_per_stage=focus_work)
-            reached = False
-            for _ in range(focus_rounds):
-                start = self.value(objective)
-                for fixed in focus:
-                    reached, stopped_here = self._search_around(fixed, objective, bound, around)
-                    focus_stopped |= stopped_here
-                    if reached:
-                        break
-                if reached or self.value(objective) <= start:
-                    break
+            reached, focus_stopped = self._focus_rounds(
+                objective, bound, focus, around, focus_rounds
+            )
             if reached or not wider or not self._within(objective, bound, wider_gap):
                 return self._stand(name, objective, bound, focus_stopped)
         self._hint_last()
@@ -240,6 +233,29 @@ class StagedSolve:
         outcome = StageOutcome(name, status, objective_value, bound_value, stopped)
         self.outcomes.append(outcome)
         return outcome
+
+    def _focus_rounds(
+        self,
+        objective: cp_model.LinearExprT,
+        bound: int | None,
+        focus: Sequence[Sequence[cp_model.IntVar]],
+        limits: Limits,
+        rounds: int,
+    ) -> tuple[bool, bool]:
+        """Search each neighbourhood of ``focus`` in turn around the best solution,
+        up to ``rounds`` times while a round raises ``objective``. Returns whether
+        ``bound`` was reached, and whether the wall clock stopped a search."""
+        reached = stopped = False
+        for _ in range(rounds):
+            start = self.value(objective)
+            for fixed in focus:
+                reached, stopped_here = self._search_around(fixed, objective, bound, limits)
+                stopped |= stopped_here
+                if reached:
+                    return reached, stopped
+            if self.value(objective) <= start:
+                break
+        return reached, stopped
 
     def _within(
         self, objective: cp_model.LinearExprT, bound: int | None, gap: float | None
@@ -347,11 +363,20 @@ class StagedSolve:
         if last.objective is not None and last.objective >= bound:
             last.status = Status.OPTIMAL
 
-    def offer(self, hint: Mapping[cp_model.IntVar, int], objective: cp_model.LinearExprT) -> bool:
+    def offer(
+        self,
+        hint: Mapping[cp_model.IntVar, int],
+        objective: cp_model.LinearExprT,
+        *,
+        focus: Sequence[Sequence[cp_model.IntVar]] = (),
+        focus_work: float | None = None,
+        focus_rounds: int = 1,
+    ) -> bool:
         """Take ``hint``, an answer found outside the model after the last stage
         ran, when it completes into a solution reaching more of ``objective``
-        (that stage's) than the kept one. True when taken; the last stage's
-        outcome then reports it, optimal once it reaches the stage's bound."""
+        (that stage's) than the kept one, and search ``focus`` around it as
+        `run` does. True when taken; the last stage's outcome then reports it,
+        optimal once it reaches the stage's bound."""
         if not self.outcomes or self._solver is None:
             return False
         kept_solution, kept_solver = self.solution, self._solver
@@ -361,6 +386,11 @@ class StagedSolve:
             self.solution, self._solver = kept_solution, kept_solver
             return False
         last = self.outcomes[-1]
+        if focus and (last.bound is None or self.value(objective) < last.bound):
+            around = replace(self.limits, work_per_stage=focus_work or self.limits.work_per_stage)
+            bound = None if last.bound is None else int(last.bound)
+            _, stopped = self._focus_rounds(objective, bound, focus, around, focus_rounds)
+            last.wall_clock_stopped |= stopped
         last.objective = float(self.value(objective))
         if last.bound is not None and last.objective >= last.bound:
             last.status = Status.OPTIMAL
