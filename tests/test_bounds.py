@@ -26,7 +26,15 @@ from parcelkit.solve.objectives import owners, producer_weights, sells_term
 from parcelkit.solve.quote import quote, request_specs
 from parcelkit.solve.single import Window
 from parcelkit.solve.stages import Limits
-from tests.tiny import best_liked, best_spread, draw_likes, snack, tiny_cases, variant_cases
+from tests.tiny import (
+    best_liked,
+    best_spread,
+    draw_likes,
+    held_spreads,
+    snack,
+    tiny_cases,
+    variant_cases,
+)
 
 
 def _limits() -> Limits:
@@ -311,13 +319,10 @@ def test_places_bound_is_at_least_every_quote_s_liked_score_with_the_spread_held
     the places to spare (the gate lifted), at the best spread and one producer below."""
     catalog, request = case
     likes = draw_likes(data, catalog)
-    most = best_spread(catalog, request)
-    if most is None:
-        return
     lifted = pytest.MonkeyPatch()
     lifted.setattr(places, "SPARE_PRODUCERS", 10**6)
     try:
-        for spread in (most, most - 10):
+        for spread in held_spreads(catalog, request):
             best = best_liked(catalog, request, likes, spread)
             bound = _places(catalog, request, likes, spread)
             if best is not None and bound is not None:
@@ -365,10 +370,7 @@ def test_forced_dislikes_are_shipped_by_every_quote_with_the_spread_held(
     most minus that), at the best spread and one producer below."""
     catalog, request = case
     likes = {sku: -abs(w) for sku, w in draw_likes(data, catalog).items()}
-    most = best_spread(catalog, request)
-    if most is None:
-        return
-    for spread in (most, most - 10):
+    for spread in held_spreads(catalog, request):
         forced = _forced(catalog, request, likes, spread)
         best = best_liked(catalog, request, likes, spread)
         if best is not None:

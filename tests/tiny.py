@@ -226,6 +226,13 @@ def best_spread(catalog: Catalog, request: Request) -> int | None:
     return _best(catalog, request, producers)
 
 
+def held_spreads(catalog: Catalog, request: Request) -> tuple[int, ...]:
+    """The spreads a later stage's bound is tested with held: the best one and
+    one producer below (none when no valid quote exists)."""
+    most = best_spread(catalog, request)
+    return () if most is None else (most, most - 10)
+
+
 def best_liked(
     catalog: Catalog, request: Request, likes: dict[str, int], spread: int
 ) -> int | None:
