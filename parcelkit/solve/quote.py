@@ -318,13 +318,12 @@ nothing it could find matters then.
 
 It proves REQ-0067 (880, where the other bounds say 1,080), raises REQ-0012
 from 720 to 880 (930 searched around, `OFFER_FOCUS_ROUNDS`; bound 2,160 ->
-1,371) and tightens REQ-0017's bound from 1,680 to 1,418. Measured
-interleaved (`benchmarks/quote_ab.py "quote.COUNTED_PREFERENCES=False"
-""`): median 0.485 against 0.476 s, all
-130 quotes 81.0 against 78.8 s. On quotes of two or three tiers it found no
-solution at all in its work (the 12 such quotes with preferences).
-As a start for the stage's search its answers left that search lower
-(REQ-0025: 340 against 440, proven), so they are compared with its end
+1,371) and tightens REQ-0017's bound from 1,680 to 1,418. Measured interleaved
+(`benchmarks/quote_ab.py "quote.COUNTED_PREFERENCES=False" ""`): median 0.485
+against 0.476 s, all 130 quotes 81.0 against 78.8 s. On quotes of two or three
+tiers it found no solution at all in its work (the 12 such quotes with
+preferences). As a start for the stage's search its answers left that search
+lower (REQ-0025: 340 against 440, proven), so they are compared with its end
 instead."""
 
 OFFER_FOCUS_ROUNDS = 1
